@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else here serves those two.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6.1 needs Python >= 3.12. The default python3 may be older and pyenv's shims fail without
+# PYENV_VERSION, so each candidate is asked directly whether it is new enough.
+FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 /usr/local/bin/python3.1[2-9] 2>/dev/null | sort -rV); do \
+	  p=$$(command -v "$$c" 2>/dev/null) || continue; \
+	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
+	done; exit 1
+
+.PHONY: help run test lint format venv chromium clean
+
+help:
+	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install what the tests need (Chromium too) and run the whole suite"
+	@echo "make lint   ruff check and format check"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo "Removing $(VENV): its Python is older than 3.12."; rm -rf $(VENV); fi
+	@if [ ! -x $(PY) ]; then \
+	  py=$$($(FIND_PYTHON)) || { \
+	    echo "error: MMN Quiz needs Python 3.12 or newer, and none was found." >&2; \
+	    echo "       Install one (e.g. 'pyenv install 3.13') or point to it: make PYTHON=/path/to/python3.13 ..." >&2; \
+	    exit 1; }; \
+	  echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium >/dev/null; }
+
+test: venv chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

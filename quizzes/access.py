@@ -1,0 +1,17 @@
+"""The one place that decides which objects a user may reach. Everyone else gets a 404."""
+
+from django.shortcuts import get_object_or_404
+
+from .models import Attempt, Quiz
+
+
+def get_attempt_for(user, code) -> Attempt:
+    """The user's own attempt; somebody else's is a 404, so its existence is not confirmed."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), code=code, user=user)
+
+
+def get_quiz_for(user, pk: int) -> Quiz:
+    """A published quiz of a published bank; learners see nothing else."""
+    return get_object_or_404(
+        Quiz.objects.select_related("bank"), pk=pk, is_published=True, bank__is_published=True
+    )

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from .models import Attempt, Bank, Question, QuestionVersion, Quiz, Topic
+
+
+@admin.register(Bank)
+class BankAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "owner", "is_published"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "bank", "position"]
+    list_filter = ["bank"]
+
+
+class VersionInline(admin.TabularInline):
+    model = QuestionVersion
+    fields = ["number", "item_type", "stem", "created_at", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["key", "bank", "topic", "status"]
+    list_filter = ["bank", "topic", "status"]
+    search_fields = ["key", "versions__stem"]
+    readonly_fields = ["current_version"]
+    inlines = [VersionInline]
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "bank", "mode", "question_count", "time_limit_minutes", "is_published"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["code", "user", "quiz", "started_at", "finished_at", "points", "max_points"]
+    list_filter = ["quiz", "mode"]
+    readonly_fields = [f.name for f in Attempt._meta.fields]

@@ -1,0 +1,182 @@
+"""Starting, answering and finishing attempts: the rules of taking a quiz, without any request.
+
+Answers are written in a transaction that locks the attempt row, so answers and finishing never
+interleave, and the Response's one-per-slot constraint backs that up.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from . import grading, selection
+from .items import Grade, ItemReview, PublicItem
+from .models import Attempt, Question, Quiz, Response, Slot
+
+# An answer sent in the last seconds of an exam may arrive just after the deadline.
+DEADLINE_GRACE = timedelta(seconds=5)
+
+
+class QuizUnavailable(Exception):
+    """The quiz has no questions to draw from."""
+
+
+class AttemptClosed(Exception):
+    """The attempt is finished; nothing more can be recorded."""
+
+
+class DeadlinePassed(AttemptClosed):
+    """The exam's time ran out before this answer arrived; the attempt has been closed and scored."""
+
+
+def start_attempt(user, quiz: Quiz, *, now: datetime | None = None, seed: int | None = None) -> Attempt:
+    """Resume the learner's unfinished attempt at this quiz, or start a new one with fixed questions."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = Attempt.objects.for_user(user).unfinished().filter(quiz=quiz).first()
+        if existing is not None and not close_if_expired(existing, now=now):
+            return existing
+        candidates = Question.objects.filter(
+            bank=quiz.bank, status=Question.Status.ACTIVE, current_version__isnull=False
+        )
+        topic_ids = list(quiz.topics.values_list("id", flat=True))
+        if topic_ids:
+            candidates = candidates.filter(topic_id__in=topic_ids)
+        rows = list(candidates.values_list("id", "current_version_id", "current_version__max_points"))
+        if not rows:
+            raise QuizUnavailable(f"“{quiz.title}” has no questions yet.")
+        seed = secrets.randbits(48) if seed is None else seed
+        version_ids = selection.choose([(q, v) for q, v, _ in rows], quiz.question_count, random.Random(seed))
+        max_points = {v: m for _, v, m in rows}
+        attempt = Attempt.objects.create(
+            user=user,
+            quiz=quiz,
+            mode=quiz.mode,
+            seed=seed,
+            slot_count=len(version_ids),
+            started_at=now,
+            deadline=now + quiz.time_limit if quiz.mode == Quiz.Mode.EXAM and quiz.time_limit else None,
+            max_points=sum(max_points[v] for v in version_ids),
+        )
+        Slot.objects.bulk_create(
+            Slot(attempt=attempt, number=number, version_id=version_id)
+            for number, version_id in enumerate(version_ids, start=1)
+        )
+    return attempt
+
+
+def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
+    """Finish and score an exam left open past its deadline. True if the attempt is now finished."""
+    now = now or timezone.now()
+    if attempt.is_finished:
+        return True
+    if attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE:
+        finish_attempt(attempt, now=attempt.deadline)
+        return True
+    return False
+
+
+def record_answer(
+    attempt: Attempt, slot: Slot, values: list[str], *, now: datetime | None = None
+) -> Response:
+    """Save the learner's answer to one slot and return the stored response.
+
+    Practice: the first answer stands (its feedback has been seen); a repeat returns it unchanged.
+    Exam: the answer may be changed until the attempt is finished; the response is replaced in place.
+    Raises InvalidAnswer/EmptyAnswer for a bad answer, AttemptClosed or DeadlinePassed when too late.
+    """
+    now = now or timezone.now()
+    version = slot.version
+    answer = version.item.parse_answer(version.spec, values)
+    grade = version.item.grade(version.spec, answer)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.is_finished:
+            raise AttemptClosed("This attempt is already finished.")
+        if close_if_expired(locked, now=now):
+            raise DeadlinePassed(
+                "Time is up: the exam closed before this answer arrived, so it was not recorded."
+            )
+        existing = Response.objects.filter(slot=slot).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    return Response.objects.create(
+                        slot=slot,
+                        answer=answer,
+                        points=grade.points,
+                        max_points=grade.max_points,
+                        answered_at=now,
+                    )
+            except IntegrityError:  # a concurrent request for the same slot got there first
+                existing = Response.objects.get(slot=slot)
+        if locked.is_exam and existing.answer != answer:
+            existing.answer, existing.points, existing.changed_at = answer, grade.points, now
+            existing.save(update_fields=["answer", "points", "changed_at"])
+        return existing
+
+
+def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
+    """Close the attempt and store its score. Finishing twice changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not locked.is_finished:
+            earned = Response.objects.filter(slot__attempt=locked).aggregate(total=Sum("points"))["total"]
+            locked.points = earned or 0.0
+            locked.finished_at = min(now, locked.deadline) if locked.deadline else now
+            locked.save(update_fields=["points", "finished_at"])
+    attempt.points, attempt.finished_at = locked.points, locked.finished_at
+    return attempt
+
+
+def next_slot_number(attempt: Attempt, answered: set[int]) -> int | None:
+    """The first unanswered slot, or None when every slot has a response."""
+    return next((n for n in range(1, attempt.slot_count + 1) if n not in answered), None)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One slot of a finished attempt, ready for the review."""
+
+    slot: Slot
+    topic: str
+    review: ItemReview
+    answered: bool
+
+    @property
+    def grade(self) -> Grade:
+        return self.review.grade
+
+
+def public_item(attempt: Attempt, slot: Slot) -> PublicItem:
+    version = slot.version
+    return version.item.public_view(version.stem, version.spec, slot.option_rng(attempt.seed))
+
+
+def item_review(attempt: Attempt, slot: Slot, response: Response | None) -> ItemReview:
+    version = slot.version
+    answer = response.answer if response else []
+    return version.item.review(version.spec, answer, slot.option_rng(attempt.seed))
+
+
+def results(attempt: Attempt) -> tuple[list[ItemResult], list[grading.TopicScore]]:
+    """Every item of the attempt with its review, and the per-topic breakdown, in one query."""
+    slots = attempt.slots.select_related("version__question__topic", "response").order_by("number")
+    items = []
+    for slot in slots:
+        response = getattr(slot, "response", None)
+        items.append(
+            ItemResult(
+                slot=slot,
+                topic=slot.version.question.topic.title,
+                review=item_review(attempt, slot, response),
+                answered=response is not None,
+            )
+        )
+    topics = grading.by_topic((i.topic, i.grade.points, i.grade.max_points) for i in items)
+    return items, topics

@@ -1,0 +1,1 @@
+"""Bank file formats: pure parsing and serialising, plus `database` which reads them in and out."""

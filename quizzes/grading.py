@@ -1,0 +1,45 @@
+"""Scoring rules shared by item types: an attempt's total and its per-topic breakdown.
+
+Each item type grades its own answers (see `quizzes.items`); this module only adds them up.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Score:
+    points: float
+    max_points: float
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.points / self.max_points if self.max_points else 0.0
+
+
+@dataclass(frozen=True)
+class TopicScore(Score):
+    topic: str
+    items: int
+
+
+def total(scores: Iterable[tuple[float, float]]) -> Score:
+    """Sum of points over sum of maxima. Unanswered items count with 0 points."""
+    points = max_points = 0.0
+    for earned, maximum in scores:
+        points += earned
+        max_points += maximum
+    return Score(points=points, max_points=max_points)
+
+
+def by_topic(rows: Iterable[tuple[str, float, float]]) -> list[TopicScore]:
+    """Group (topic, points, max_points) rows into one score per topic, in first-seen order."""
+    sums: dict[str, list[float]] = {}
+    for topic, earned, maximum in rows:
+        entry = sums.setdefault(topic, [0.0, 0.0, 0])
+        entry[0] += earned
+        entry[1] += maximum
+        entry[2] += 1
+    return [
+        TopicScore(topic=topic, points=p, max_points=m, items=int(n)) for topic, (p, m, n) in sums.items()
+    ]

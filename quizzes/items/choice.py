@@ -1,0 +1,122 @@
+"""Choice items: single best answer, select all that apply (SATA) and true/false share one shape.
+
+Spec: {"options": [{"id": str, "text": str, "correct": bool, "rationale": str}, ...]}.
+Option ids are random and assigned when a version is created, so they say nothing about the key.
+"""
+
+import random
+import secrets
+from collections.abc import Sequence
+
+from .base import EmptyAnswer, Grade, InvalidAnswer, ItemReview, PublicItem, PublicOption, ReviewOption
+
+
+def new_option_id() -> str:
+    return secrets.token_hex(4)
+
+
+class ChoiceItem:
+    name: str
+    label: str
+    input_type = "radio"
+    instructions = "Choose one answer."
+    shuffle = True
+    fields = ("options",)  # the spec's fields, as they appear in a bank file
+    min_options = 2
+    max_options = 8
+
+    # -- authoring -------------------------------------------------------------------------------
+    def validate(self, spec: dict) -> list[str]:
+        """Return every problem with the spec, worded for an author; an empty list means valid."""
+        errors: list[str] = []
+        options = spec.get("options")
+        if not isinstance(options, list):
+            return ["options must be a list"]
+        if not self.min_options <= len(options) <= self.max_options:
+            errors.append(f"needs {self.min_options} to {self.max_options} options, has {len(options)}")
+        texts = []
+        for number, option in enumerate(options, start=1):
+            if not isinstance(option, dict):
+                errors.append(f"option {number} must be an object")
+                continue
+            text = option.get("text")
+            if not isinstance(text, str) or not text.strip():
+                errors.append(f"option {number} has no text")
+            else:
+                texts.append(text.strip().casefold())
+            if not isinstance(option.get("rationale"), str) or not option["rationale"].strip():
+                errors.append(f"option {number} has no rationale")
+            if not isinstance(option.get("correct"), bool):
+                errors.append(f"option {number}: correct must be true or false")
+        if len(set(texts)) != len(texts):
+            errors.append("two options have the same text")
+        if not errors:
+            errors.extend(self.validate_keys([o["correct"] for o in options]))
+        return errors
+
+    def validate_keys(self, flags: list[bool]) -> list[str]:
+        return [] if sum(flags) == 1 else [f"needs exactly one correct option, has {sum(flags)}"]
+
+    def normalise(self, spec: dict) -> dict:
+        """The stored spec: only known fields, stripped text, and an id for each option."""
+        return {
+            "options": [
+                {
+                    "id": option.get("id") or new_option_id(),
+                    "text": option["text"].strip(),
+                    "correct": option["correct"],
+                    "rationale": option["rationale"].strip(),
+                }
+                for option in spec["options"]
+            ]
+        }
+
+    def content(self, spec: dict) -> dict:
+        """The spec without generated ids: what decides whether an edit is a new version."""
+        return {"options": [{k: o[k] for k in ("text", "correct", "rationale")} for o in spec["options"]]}
+
+    def max_points(self, spec: dict) -> float:
+        return 1.0
+
+    # -- taking ----------------------------------------------------------------------------------
+    def public_view(self, stem: str, spec: dict, rng: random.Random) -> PublicItem:
+        options = [PublicOption(id=o["id"], text=o["text"]) for o in spec["options"]]
+        if self.shuffle:
+            rng.shuffle(options)
+        return PublicItem(
+            stem=stem, options=tuple(options), input_type=self.input_type, instructions=self.instructions
+        )
+
+    def parse_answer(self, spec: dict, values: Sequence[str]) -> list[str]:
+        """Turn the submitted option ids into an answer; refuse ids that are not this item's."""
+        known = {o["id"] for o in spec["options"]}
+        chosen = list(dict.fromkeys(values))  # a repeated id counts once
+        if not chosen:
+            raise EmptyAnswer("Choose an answer before submitting.")
+        if any(value not in known for value in chosen):
+            raise InvalidAnswer("The answer names an option that is not part of this question.")
+        if self.input_type == "radio" and len(chosen) != 1:
+            raise InvalidAnswer("This question takes exactly one answer.")
+        return sorted(chosen)
+
+    def grade(self, spec: dict, answer: Sequence[str]) -> Grade:
+        keys = {o["id"] for o in spec["options"] if o["correct"]}
+        return Grade(points=1.0 if set(answer) == keys else 0.0, max_points=1.0)
+
+    def review(self, spec: dict, answer: Sequence[str], rng: random.Random) -> ItemReview:
+        """Every option in the order the learner saw it, with the key and the learner's choice."""
+        order = [o.id for o in self.public_view("", spec, rng).options]
+        by_id = {o["id"]: o for o in spec["options"]}
+        chosen = set(answer)
+        return ItemReview(
+            options=tuple(
+                ReviewOption(
+                    text=by_id[i]["text"],
+                    rationale=by_id[i]["rationale"],
+                    is_key=by_id[i]["correct"],
+                    chosen=i in chosen,
+                )
+                for i in order
+            ),
+            grade=self.grade(spec, answer),
+        )

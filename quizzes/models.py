@@ -1,0 +1,239 @@
+"""Banks of questions, quizzes drawn from them, and learners' attempts.
+
+Two rules shape this module. Question versions are immutable: an edit makes a new version and every
+response points at the version it answered. And every answer is saved when given, one Response per
+attempt slot, so nothing is lost or counted twice.
+"""
+
+import random
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .items import ITEM_TYPE_CHOICES, get_item_type
+
+
+class Bank(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the questions come from.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="banks"
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Topic(models.Model):
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["bank", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["bank", "slug"], name="topic_unique_slug_per_bank")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Question(models.Model):
+    """A question's identity; what it says lives in its versions."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=100, help_text="Stable identifier within the bank.")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The newest version, kept here so picking questions for an attempt is one query.
+    current_version = models.ForeignKey(
+        "QuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bank", "key"], name="question_unique_key_per_bank")]
+
+    def __str__(self) -> str:
+        return f"{self.bank.slug}/{self.key}"
+
+
+class QuestionVersion(models.Model):
+    """One immutable state of a question. Saving an existing version is refused."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    item_type = models.CharField(max_length=20, choices=ITEM_TYPE_CHOICES)
+    stem = models.TextField()
+    explanation = models.TextField()
+    source_section = models.CharField(max_length=200)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM)
+    spec = models.JSONField(help_text="Type-specific content, e.g. the options of a choice item.")
+    max_points = models.FloatField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="version_unique_number_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Question versions are immutable: create a new version instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def item(self):
+        return get_item_type(self.item_type)
+
+
+class Quiz(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        EXAM = "exam", "Exam"
+
+    bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="quizzes")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    question_count = models.PositiveSmallIntegerField(default=10)
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, help_text="Leave empty to draw from every topic.")
+    position = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["bank", "position", "id"]
+        verbose_name_plural = "quizzes"
+        constraints = [models.UniqueConstraint(fields=["bank", "slug"], name="quiz_unique_slug_per_bank")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def time_limit(self) -> timedelta | None:
+        return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_user(self, user) -> "AttemptQuerySet":
+        return self.filter(user=user)
+
+    def finished(self) -> "AttemptQuerySet":
+        return self.filter(finished_at__isnull=False)
+
+    def unfinished(self) -> "AttemptQuerySet":
+        return self.filter(finished_at__isnull=True)
+
+
+class Attempt(models.Model):
+    """One sitting of a quiz by one learner. Its questions and their order are fixed at the start."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Quiz.Mode.choices)
+    seed = models.BigIntegerField(help_text="Seeds the order of each item's options.")
+    slot_count = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.FloatField()
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"], name="attempt_user_started")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt-detail", args=[self.code])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def is_exam(self) -> bool:
+        return self.mode == Quiz.Mode.EXAM
+
+    def is_past_deadline(self, now: datetime) -> bool:
+        return self.deadline is not None and now > self.deadline
+
+    @property
+    def percent(self) -> float | None:
+        if self.points is None or not self.max_points:
+            return None
+        return 100 * self.points / self.max_points
+
+    @property
+    def time_taken(self) -> timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+class Slot(models.Model):
+    """Position `number` of an attempt, holding the question version the learner is shown."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    number = models.PositiveSmallIntegerField()
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="slots")
+
+    class Meta:
+        ordering = ["attempt", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "number"], name="slot_unique_number_per_attempt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} #{self.number}"
+
+    def option_rng(self, seed: int) -> random.Random:
+        """The same shuffle of options on every visit to this slot."""
+        return random.Random(f"{seed}:{self.number}")
+
+
+class Response(models.Model):
+    """The learner's answer to one slot. One per slot, enforced by the database."""
+
+    slot = models.OneToOneField(Slot, on_delete=models.CASCADE, related_name="response")
+    answer = models.JSONField()
+    points = models.FloatField()
+    max_points = models.FloatField()
+    answered_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an exam answer was last changed."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.slot} = {self.answer}"

@@ -1,0 +1,102 @@
+"""Personas and small builders shared by every test module."""
+
+import os
+
+# Playwright runs an event loop in the test thread; Django must still be allowed to touch the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from quizzes.formats.bankfile import BankData, QuestionData, QuizData
+from quizzes.formats.database import import_bank
+from quizzes.models import Bank, Quiz
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, group: str = "Learner") -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def learner(db) -> User:
+    return make_user("ada")
+
+
+@pytest.fixture
+def other_learner(db) -> User:
+    return make_user("grace")
+
+
+@pytest.fixture
+def educator(db) -> User:
+    return make_user("florence", "Educator")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def question_data(number: int, topic: str, item_type: str) -> QuestionData:
+    """A question whose key, rationales and explanation carry markers a test can look for in HTML."""
+    if item_type == "truefalse":
+        options = [
+            {"text": "True", "correct": True, "rationale": f"RATIONALE-{number}-true"},
+            {"text": "False", "correct": False, "rationale": f"RATIONALE-{number}-false"},
+        ]
+    else:
+        keys = 2 if item_type == "multiple" else 1
+        options = [
+            {"text": f"Option {number}.{i}", "correct": i < keys, "rationale": f"RATIONALE-{number}-{i}"}
+            for i in range(4)
+        ]
+    return QuestionData(
+        key=f"q-{number:03d}",
+        topic=topic,
+        type=item_type,
+        difficulty="medium",
+        source_section="What is Multifocal Motor Neuropathy (MMN)?",
+        stem=f"Stem of question {number}?",
+        explanation=f"EXPLANATION-{number}",
+        spec={"options": options},
+    )
+
+
+def make_bank(
+    questions: int = 12, *, slug: str = "test", practice_count: int = 10, exam_count: int = 5
+) -> Bank:
+    """A bank with two topics, items cycling single / SATA / true-false, a practice quiz and a timed exam."""
+    types = ["single", "multiple", "truefalse"]
+    data = BankData(
+        slug=slug,
+        title=f"Bank {slug}",
+        topics=[("alpha", "Alpha"), ("beta", "Beta")],
+        questions=[
+            question_data(n, "alpha" if n % 2 else "beta", types[n % 3]) for n in range(1, questions + 1)
+        ],
+        quizzes=[
+            QuizData("practice", "Practice quiz", "practice", practice_count, [], None),
+            QuizData("exam", "Exam quiz", "exam", exam_count, [], 30),
+        ],
+    )
+    return import_bank(data).bank
+
+
+@pytest.fixture
+def bank(db) -> Bank:
+    return make_bank()
+
+
+@pytest.fixture
+def practice_quiz(bank) -> Quiz:
+    return bank.quizzes.get(slug="practice")
+
+
+@pytest.fixture
+def exam_quiz(bank) -> Quiz:
+    return bank.quizzes.get(slug="exam")
