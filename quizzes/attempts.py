@@ -97,27 +97,31 @@ def record_answer(
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.is_finished:
             raise AttemptClosed("This attempt is already finished.")
-        if close_if_expired(locked, now=now):
-            raise DeadlinePassed(
-                "Time is up: the exam closed before this answer arrived, so it was not recorded."
-            )
-        existing = Response.objects.filter(slot=slot).first()
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    return Response.objects.create(
-                        slot=slot,
-                        answer=answer,
-                        points=grade.points,
-                        max_points=grade.max_points,
-                        answered_at=now,
-                    )
-            except IntegrityError:  # a concurrent request for the same slot got there first
-                existing = Response.objects.get(slot=slot)
-        if locked.is_exam and existing.answer != answer:
-            existing.answer, existing.points, existing.changed_at = answer, grade.points, now
-            existing.save(update_fields=["answer", "points", "changed_at"])
-        return existing
+        # Closing must commit, so the refusal is raised only after the transaction.
+        expired = close_if_expired(locked, now=now)
+        if not expired:
+            return _save_response(locked, slot, answer, grade, now)
+    raise DeadlinePassed("Time is up: the exam closed before this answer arrived, so it was not recorded.")
+
+
+def _save_response(attempt: Attempt, slot: Slot, answer: list[str], grade: Grade, now: datetime) -> Response:
+    existing = Response.objects.filter(slot=slot).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Response.objects.create(
+                    slot=slot,
+                    answer=answer,
+                    points=grade.points,
+                    max_points=grade.max_points,
+                    answered_at=now,
+                )
+        except IntegrityError:  # a concurrent request for the same slot got there first
+            existing = Response.objects.get(slot=slot)
+    if attempt.is_exam and existing.answer != answer:
+        existing.answer, existing.points, existing.changed_at = answer, grade.points, now
+        existing.save(update_fields=["answer", "points", "changed_at"])
+    return existing
 
 
 def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:

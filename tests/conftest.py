@@ -100,3 +100,8 @@ def practice_quiz(bank) -> Quiz:
 @pytest.fixture
 def exam_quiz(bank) -> Quiz:
     return bank.quizzes.get(slug="exam")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
