@@ -415,3 +415,27 @@ def test_each_step_makes_the_same_few_queries_for_a_small_and_a_large_bank(big_a
     assert counts[10]["feedback"] == 4
     assert counts[10]["results"] == 4
     assert counts[10]["answer"] == 12
+
+
+def test_start_finish_and_lists_make_the_same_queries_whatever_the_bank_size(client, learner):
+    client.force_login(learner)
+    counts = {}
+    for size in (10, 500):
+        quiz = make_bank(size, slug=f"s{size}").quizzes.get(slug="practice")
+        start = queries(client, "post", reverse("quizzes:attempt-start", args=[quiz.pk]))
+        attempt = Attempt.objects.get(quiz=quiz)
+        counts[size] = {
+            "start": start,
+            # session, user, attempt + quiz, answered slot numbers
+            "finish page": queries(client, "get", reverse("quizzes:attempt-finish", args=[attempt.code])),
+            "finish": queries(client, "post", reverse("quizzes:attempt-finish", args=[attempt.code])),
+            # session, user, published quizzes with their banks, the learner's open attempts
+            "quiz list": queries(client, "get", reverse("quizzes:quiz-list")),
+            # session, user, count, one page of attempts with their quizzes
+            "attempt list": queries(client, "get", reverse("quizzes:attempt-list")),
+        }
+        Attempt.objects.filter(quiz=quiz).delete()
+    assert counts[10] == counts[500]
+    assert counts[10]["finish page"] == 4
+    assert counts[10]["quiz list"] == 4
+    assert counts[10]["attempt list"] == 4
