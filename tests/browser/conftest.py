@@ -1,0 +1,81 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright cannot download its own browsers on these machines, so the launch points at
+/usr/bin/chromium (`make chromium` or `apt-get install -y chromium` provides it).
+
+The live server makes every test transactional: the tables, the groups made by data migration 0002
+included, are flushed after each test. The `demo` fixture therefore creates what it needs
+(groups, demo accounts, the MMN bank) itself, so the tests pass in any order and alone.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import Page, expect
+
+from quizzes.demo import DEMO_ACCOUNTS, EDUCATORS, LEARNERS, ensure_demo_accounts, load_mmn_bank
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Everything here is local and small: a step that takes seconds is a failure, not a slow machine.
+TIMEOUT_MS = 5_000
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.exit(
+            f"{CHROMIUM} is missing: install Debian's chromium "
+            "(make chromium, or apt-get install -y chromium).",
+            returncode=1,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(page: Page):
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture
+def demo(live_server) -> dict[str, tuple[str, str]]:
+    """The demo learner and educator and the shipped MMN bank; returns {group: (username, password)}."""
+    for name in (LEARNERS, EDUCATORS):
+        Group.objects.get_or_create(name=name)
+    ensure_demo_accounts()
+    load_mmn_bank()
+    return {group: (username, password) for username, password, group in DEMO_ACCOUNTS}
+
+
+@pytest.fixture
+def learner_credentials(demo) -> tuple[str, str]:
+    return demo[LEARNERS]
+
+
+@pytest.fixture
+def log_in(page: Page, live_server):
+    """Log in the way a person does: the log-in page, the labelled fields, the button."""
+
+    def log_in(username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", level=1, name="Quizzes")).to_be_visible()
+
+    return log_in
