@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from .models import Attempt, Quiz
+from .models import Attempt, Quiz, ReviewCard
 
 
 def get_attempt_for(user, code) -> Attempt:
@@ -15,3 +15,9 @@ def get_quiz_for(user, pk: int) -> Quiz:
     return get_object_or_404(
         Quiz.objects.select_related("bank"), pk=pk, is_published=True, bank__is_published=True
     )
+
+
+def get_card_for(user, pk: int) -> ReviewCard:
+    """A card of the user's own review queue, with the question's current version."""
+    cards = ReviewCard.objects.select_related("question__current_version", "question__topic")
+    return get_object_or_404(cards, pk=pk, user=user)

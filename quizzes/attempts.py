@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from . import grading, selection
+from . import grading, review_queue, selection
 from .items import Grade, ItemReview, PublicItem
 from .models import Attempt, Question, Quiz, Response, Slot
 
@@ -109,7 +109,7 @@ def _save_response(attempt: Attempt, slot: Slot, answer: list[str], grade: Grade
     if existing is None:
         try:
             with transaction.atomic():
-                return Response.objects.create(
+                response = Response.objects.create(
                     slot=slot,
                     answer=answer,
                     points=grade.points,
@@ -118,6 +118,10 @@ def _save_response(attempt: Attempt, slot: Slot, answer: list[str], grade: Grade
                 )
         except IntegrityError:  # a concurrent request for the same slot got there first
             existing = Response.objects.get(slot=slot)
+        else:
+            if not attempt.is_exam:  # a practice answer is final at once; exam answers count at the end
+                review_queue.note_answers(attempt.user_id, [(slot.version, answer, grade)], now=now)
+            return response
     if attempt.is_exam and existing.answer != answer:
         existing.answer, existing.points, existing.changed_at = answer, grade.points, now
         existing.save(update_fields=["answer", "points", "changed_at"])
@@ -134,6 +138,13 @@ def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
             locked.points = earned or 0.0
             locked.finished_at = min(now, locked.deadline) if locked.deadline else now
             locked.save(update_fields=["points", "finished_at"])
+            if locked.is_exam:
+                responses = Response.objects.filter(slot__attempt=locked).select_related("slot__version")
+                review_queue.note_answers(
+                    locked.user_id,
+                    [(r.slot.version, r.answer, Grade(r.points, r.max_points)) for r in responses],
+                    now=locked.finished_at,
+                )
     attempt.points, attempt.finished_at = locked.points, locked.finished_at
     return attempt
 

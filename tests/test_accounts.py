@@ -14,7 +14,7 @@ def test_sign_up_makes_a_learner_and_logs_them_in(client):
         reverse("signup"),
         {"username": "mary", "password1": "a-long-study-pass-22", "password2": "a-long-study-pass-22"},
     )
-    assert response.status_code == 302 and response.url == reverse("quizzes:quiz-list")
+    assert response.status_code == 302 and response.url == reverse("quizzes:home")
     user = User.objects.get(username="mary")
     assert list(user.groups.values_list("name", flat=True)) == ["Learner"]
     assert client.get(reverse("quizzes:quiz-list")).status_code == 200
@@ -35,7 +35,7 @@ def test_log_in_page_has_labelled_fields(client):
 
 def test_log_in_and_log_out(client, learner):
     response = client.post(reverse("login"), {"username": learner.username, "password": PASSWORD})
-    assert response.status_code == 302 and response.url == reverse("quizzes:quiz-list")
+    assert response.status_code == 302 and response.url == reverse("quizzes:home")
     assert client.get(reverse("logout")).status_code == 405  # log-out is a POST, so a link cannot do it
     client.post(reverse("logout"))
     assert client.get(reverse("quizzes:quiz-list")).status_code == 302

@@ -24,3 +24,8 @@ def duration(value) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min"
     return f"{minutes} min {seconds:02d} s"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

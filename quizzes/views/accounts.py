@@ -14,12 +14,12 @@ from quizzes.forms import SignUpForm
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("quizzes:quiz-list")
+        return redirect("quizzes:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
             user.groups.add(Group.objects.get(name=LEARNERS))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("quizzes:quiz-list")
+        return redirect("quizzes:home")
     return render(request, "registration/signup.html", {"form": form})

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
-from quizzes import attempts
+from quizzes import attempts, stats
 from quizzes.access import get_attempt_for, get_quiz_for
 from quizzes.items import EmptyAnswer, InvalidAnswer
 from quizzes.models import Attempt, Quiz, Response, Slot
@@ -133,9 +133,9 @@ def attempt_result(request: HtmxHttpRequest, code) -> HttpResponse:
     if not attempt.is_finished:  # the review shows the key: never before the attempt is over
         return redirect(attempt)
     items, topics = attempts.results(attempt)
-    return render(
-        request, "quizzes/attempt_result.html", {"attempt": attempt, "items": items, "topics": topics}
-    )
+    standing = stats.standings([attempt])[attempt.pk]
+    context = {"attempt": attempt, "items": items, "topics": topics, "standing": standing}
+    return render(request, "quizzes/attempt_result.html", context)
 
 
 # -- helpers ------------------------------------------------------------------------------------------

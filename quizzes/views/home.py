@@ -1,0 +1,70 @@
+"""The learner's home (the page after log-in) and topic mastery."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Min
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from quizzes import stats
+from quizzes.models import Attempt, Bank, Question, Quiz, ReviewCard
+
+
+def _published_banks():
+    return Bank.objects.filter(is_published=True).order_by("title")
+
+
+def topic_quizzes(banks) -> dict[int, Quiz]:
+    """The published practice quiz of each topic that has one (a quiz on that topic alone). One query."""
+    quizzes = (
+        Quiz.objects.filter(is_published=True, mode=Quiz.Mode.PRACTICE, bank__in=banks)
+        .annotate(topic_count=Count("topics"), topic_id=Min("topics__id"))
+        .filter(topic_count=1)
+        .order_by("position", "pk")
+    )
+    found: dict[int, Quiz] = {}
+    for quiz in quizzes:
+        found.setdefault(quiz.topic_id, quiz)
+    return found
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    cards = ReviewCard.objects.for_user(request.user)
+    due_count = cards.due(now).count()
+    banks = list(_published_banks())
+    masteries = stats.mastery(request.user, banks)
+    suggestion = stats.weakest([m for topics in masteries.values() for m in topics])
+    context = {
+        "due_count": due_count,
+        "next_due": None
+        if due_count
+        else cards.filter(question__status=Question.Status.ACTIVE)
+        .order_by("due")
+        .values_list("due", flat=True)
+        .first(),
+        "in_progress": Attempt.objects.for_user(request.user).unfinished().select_related("quiz"),
+        "recent": Attempt.objects.for_user(request.user)
+        .finished()
+        .select_related("quiz")
+        .order_by("-finished_at")[:5],
+        "suggestion": suggestion,
+        "suggested_quiz": topic_quizzes(banks).get(suggestion.topic.pk) if suggestion else None,
+    }
+    return render(request, "quizzes/home.html", context)
+
+
+@require_GET
+@login_required
+def mastery(request: HttpRequest) -> HttpResponse:
+    banks = list(_published_banks())
+    quizzes = topic_quizzes(banks)
+    rows = [
+        (bank, [(m, quizzes.get(m.topic.pk)) for m in topics])
+        for bank, topics in stats.mastery(request.user, banks).items()
+    ]
+    context = {"banks": rows, "recent_answers": stats.RECENT_ANSWERS}
+    return render(request, "quizzes/mastery.html", context)
