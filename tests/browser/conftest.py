@@ -76,6 +76,11 @@ def log_in(page: Page, live_server):
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", level=1, name="Quizzes")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name=f"Welcome back, {username}")).to_be_visible()
 
     return log_in
+
+
+def open_quiz_list(page: Page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Quizzes").click()
+    expect(page.get_by_role("heading", level=1, name="Quizzes")).to_be_visible()

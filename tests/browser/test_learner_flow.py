@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from quizzes.attempts import start_attempt
 from quizzes.models import Attempt, Quiz, Response
+from tests.browser.conftest import open_quiz_list
 
 PRACTICE = "Practice: all topics"
 EXAM = "Exam: MMN (25 questions, 30 minutes)"
@@ -57,6 +58,7 @@ def item_url(live_server, attempt: Attempt, number: int) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_learner_takes_the_practice_quiz_by_clicking(page: Page, live_server, learner_credentials, log_in):
     log_in(*learner_credentials)
+    open_quiz_list(page)
     full_loads = []
     page.on("load", lambda: full_loads.append(page.url))
 
@@ -133,6 +135,7 @@ def test_learner_takes_the_timed_exam_with_the_clock_running(
     page: Page, live_server, learner_credentials, log_in
 ):
     log_in(*learner_credentials)
+    open_quiz_list(page)
     page.get_by_role("button", name=f"Start {EXAM}", exact=True).click()
     card = page.locator("#question-card")
     heading = card.get_by_role("heading", level=2)
