@@ -26,7 +26,8 @@ def needs_review(grade: Grade) -> bool:
 
 
 def new_state(now: datetime) -> dict:
-    return Card(due=now).to_dict()
+    # FSRS ids a card by the wall clock; ours are ReviewCard rows, and a constant keeps states reproducible.
+    return Card(card_id=0, due=now).to_dict()
 
 
 def schedule(state: dict, rating: Rating, now: datetime) -> tuple[dict, datetime]:
