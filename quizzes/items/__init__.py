@@ -1,6 +1,6 @@
 """Item types, one module each. Adding a type means adding a module and registering it here."""
 
-from .base import EmptyAnswer, Grade, InvalidAnswer, ItemReview, PublicItem
+from .base import EmptyAnswer, Grade, InvalidAnswer, ItemReview, PublicItem, SpecError
 from .choice import ChoiceItem
 from .multiple import SelectAllThatApply
 from .single import SingleAnswer
@@ -22,5 +22,6 @@ __all__ = [
     "InvalidAnswer",
     "ItemReview",
     "PublicItem",
+    "SpecError",
     "get_item_type",
 ]

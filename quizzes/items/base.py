@@ -8,6 +8,21 @@ so it never carries keys, rationales or the explanation.
 from dataclasses import dataclass
 
 
+class SpecError(str):
+    """A problem with a spec, worded for an author, that also says which part of the spec it is about.
+
+    It is a str, so bank-file errors and tests read it as plain text; the question editor uses `field`
+    ("options", "options.1.text", or "" for the spec as a whole) to show it next to the input at fault.
+    """
+
+    field: str
+
+    def __new__(cls, message: str, field: str = "") -> "SpecError":
+        error = super().__new__(cls, message)
+        error.field = field
+        return error
+
+
 class InvalidAnswer(ValueError):
     """The submitted answer does not fit the item: tampered or malformed input (a 400)."""
 

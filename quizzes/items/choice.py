@@ -8,7 +8,17 @@ import random
 import secrets
 from collections.abc import Sequence
 
-from .base import EmptyAnswer, Grade, InvalidAnswer, ItemReview, PublicItem, PublicOption, ReviewOption
+from .base import (
+    EmptyAnswer,
+    Grade,
+    InvalidAnswer,
+    ItemReview,
+    PublicItem,
+    PublicOption,
+    ReviewOption,
+    SpecError,
+)
+from .forms import ChoiceOptionsFormSet, choice_options_formset
 
 
 def new_option_id() -> str:
@@ -24,34 +34,48 @@ class ChoiceItem:
     fields = ("options",)  # the spec's fields, as they appear in a bank file
     min_options = 2
     max_options = 8
+    # What the editor says above the options' "Correct" boxes.
+    author_instructions = "Tick the one correct option."
 
     # -- authoring -------------------------------------------------------------------------------
-    def validate(self, spec: dict) -> list[str]:
-        """Return every problem with the spec, worded for an author; an empty list means valid."""
-        errors: list[str] = []
+    def validate(self, spec: dict) -> list[SpecError]:
+        """Return every problem with the spec, worded for an author; an empty list means valid.
+
+        Each error names the part of the spec it is about (`SpecError.field`), 0-based: "options.1.text"
+        is the text of the option the message calls "option 2".
+        """
+        errors: list[SpecError] = []
         options = spec.get("options")
         if not isinstance(options, list):
-            return ["options must be a list"]
+            return [SpecError("options must be a list", "options")]
         if not self.min_options <= len(options) <= self.max_options:
-            errors.append(f"needs {self.min_options} to {self.max_options} options, has {len(options)}")
-        texts = []
-        for number, option in enumerate(options, start=1):
+            errors.append(
+                SpecError(
+                    f"needs {self.min_options} to {self.max_options} options, has {len(options)}", "options"
+                )
+            )
+        seen: set[str] = set()
+        for index, option in enumerate(options):
+            number, at = index + 1, f"options.{index}"
             if not isinstance(option, dict):
-                errors.append(f"option {number} must be an object")
+                errors.append(SpecError(f"option {number} must be an object", at))
                 continue
             text = option.get("text")
             if not isinstance(text, str) or not text.strip():
-                errors.append(f"option {number} has no text")
+                errors.append(SpecError(f"option {number} has no text", f"{at}.text"))
+            elif text.strip().casefold() in seen:
+                errors.append(SpecError("two options have the same text", f"{at}.text"))
             else:
-                texts.append(text.strip().casefold())
+                seen.add(text.strip().casefold())
             if not isinstance(option.get("rationale"), str) or not option["rationale"].strip():
-                errors.append(f"option {number} has no rationale")
+                errors.append(SpecError(f"option {number} has no rationale", f"{at}.rationale"))
             if not isinstance(option.get("correct"), bool):
-                errors.append(f"option {number}: correct must be true or false")
-        if len(set(texts)) != len(texts):
-            errors.append("two options have the same text")
+                errors.append(SpecError(f"option {number}: correct must be true or false", f"{at}.correct"))
         if not errors:
-            errors.extend(self.validate_keys([o["correct"] for o in options]))
+            errors.extend(
+                SpecError(message, "options")
+                for message in self.validate_keys([o["correct"] for o in options])
+            )
         return errors
 
     def validate_keys(self, flags: list[bool]) -> list[str]:
@@ -78,10 +102,15 @@ class ChoiceItem:
     def max_points(self, spec: dict) -> float:
         return 1.0
 
+    def spec_form(self, data=None, *, spec: dict | None = None) -> ChoiceOptionsFormSet:
+        """The editor's form for this type's spec: one row an option, two blank rows to grow into."""
+        return choice_options_formset(self, data, spec=spec)
+
     # -- taking ----------------------------------------------------------------------------------
-    def public_view(self, stem: str, spec: dict, rng: random.Random) -> PublicItem:
+    def public_view(self, stem: str, spec: dict, rng: random.Random | None) -> PublicItem:
+        """The item as a learner sees it; options are shuffled by `rng`, or kept in order when it is None."""
         options = [PublicOption(id=o["id"], text=o["text"]) for o in spec["options"]]
-        if self.shuffle:
+        if self.shuffle and rng is not None:
             rng.shuffle(options)
         return PublicItem(
             stem=stem, options=tuple(options), input_type=self.input_type, instructions=self.instructions
@@ -103,7 +132,7 @@ class ChoiceItem:
         keys = {o["id"] for o in spec["options"] if o["correct"]}
         return Grade(points=1.0 if set(answer) == keys else 0.0, max_points=1.0)
 
-    def review(self, spec: dict, answer: Sequence[str], rng: random.Random) -> ItemReview:
+    def review(self, spec: dict, answer: Sequence[str], rng: random.Random | None) -> ItemReview:
         """Every option in the order the learner saw it, with the key and the learner's choice."""
         order = [o.id for o in self.public_view("", spec, rng).options]
         by_id = {o["id"]: o for o in spec["options"]}

@@ -17,6 +17,7 @@ class SelectAllThatApply(ChoiceItem):
     input_type = "checkbox"
     instructions = "Select all that apply."
     min_options = 3
+    author_instructions = "Tick every correct option, and leave at least one distractor unticked."
 
     def validate_keys(self, flags: list[bool]) -> list[str]:
         errors = []

@@ -1,4 +1,6 @@
+from .base import SpecError
 from .choice import ChoiceItem
+from .forms import TrueFalseForm
 
 
 class TrueFalse(ChoiceItem):
@@ -9,8 +11,12 @@ class TrueFalse(ChoiceItem):
     shuffle = False
     min_options = max_options = 2
 
-    def validate(self, spec: dict) -> list[str]:
+    def validate(self, spec: dict) -> list[SpecError]:
         errors = super().validate(spec)
         if not errors and [o["text"] for o in spec["options"]] != ["True", "False"]:
-            errors.append('options must be "True" then "False"')
+            errors.append(SpecError('options must be "True" then "False"', "options"))
         return errors
+
+    def spec_form(self, data=None, *, spec: dict | None = None) -> TrueFalseForm:
+        """The two options are fixed: the author picks the true one and explains both."""
+        return TrueFalseForm(self, data, spec=spec)
