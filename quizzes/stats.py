@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from .models import Attempt, Bank, Response, Topic
@@ -73,15 +73,15 @@ def weakest(masteries: Iterable[TopicMastery]) -> TopicMastery | None:
 
 def first_attempt_scores(quiz_ids: Iterable[int]) -> dict[int, list[float]]:
     """Each learner's first finished attempt at each quiz, as a fraction of the maximum. One query."""
-    first = (
-        Attempt.objects.finished()
-        .filter(quiz=OuterRef("quiz"), user=OuterRef("user"))
-        .order_by("finished_at", "pk")
-        .values("pk")[:1]
-    )
     rows = (
         Attempt.objects.finished()
-        .filter(quiz_id__in=list(quiz_ids), max_points__gt=0, pk=Subquery(first))
+        .filter(quiz_id__in=list(quiz_ids), max_points__gt=0)
+        .annotate(
+            nth=Window(
+                RowNumber(), partition_by=[F("quiz_id"), F("user_id")], order_by=[F("finished_at"), F("pk")]
+            )
+        )
+        .filter(nth=1)
         .values_list("quiz_id", "points", "max_points")
     )
     scores: dict[int, list[float]] = defaultdict(list)
