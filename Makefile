@@ -14,11 +14,12 @@ FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help run test lint format venv chromium clean
+.PHONY: help run serve test lint format venv chromium clean
 
 help:
 	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what the tests need (Chromium too) and run the whole suite"
+	@echo "make serve  the production profile under gunicorn (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS from the environment)"
 	@echo "make lint   ruff check and format check"
 
 venv: $(VENV)/.installed
@@ -39,6 +40,20 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production profile (DEBUG off, whitenoise, secure headers) under gunicorn. Without SECRET_KEY it makes a
+# throwaway one and serves plain HTTP on loopback, for trying the profile locally.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+serve: venv
+	@export DEBUG=false; \
+	if [ -z "$$SECRET_KEY" ]; then \
+	  echo "SECRET_KEY is not set: using a throwaway key and plain HTTP on $(HOST) (local trial only)."; \
+	  export SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	  export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost} SECURE_SSL_REDIRECT=false SECURE_COOKIES=false; \
+	fi; \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py migrate --noinput -v0 && \
+	exec $(VENV)/bin/gunicorn mmnquiz.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - $(GUNICORN_ARGS)
 
 # Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
 chromium:
