@@ -159,6 +159,9 @@ if os.environ.get("REDIS_URL"):
     # Sessions read from the shared cache, written through to the database: no session query per request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# `make bench` turns on two baseline endpoints (a bare response, a single insert) to measure the stack's own limit.
+BENCH_ENDPOINTS = env_bool("MMNQUIZ_BENCH", False)
+
 # Logs go to stdout, where the process manager collects them.
 LOGGING = {
     "version": 1,
