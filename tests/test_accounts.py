@@ -63,3 +63,23 @@ def test_password_change(learner_client, learner):
 
 def test_password_change_needs_log_in(client):
     assert client.get(reverse("password_change")).status_code == 302
+
+
+def test_repeated_failed_log_ins_are_throttled_with_a_clear_message(client, learner, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(reverse("login"), {"username": learner.username, "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": learner.username, "password": "wrong"})
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
+    # Even the right password is refused while the lockout lasts.
+    response = client.post(reverse("login"), {"username": learner.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_another_username_is_not_locked_out_by_someone_elses_failures(client, learner, other_learner, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": learner.username, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": other_learner.username, "password": PASSWORD})
+    assert response.status_code == 302
