@@ -1,0 +1,116 @@
+"""Every URL, walked as each persona: a URL cannot ship without an access rule.
+
+ANON is an anonymous visitor, OWNER the learner who owns the objects in the URL, OTHER another learner,
+EDU an educator who owns nothing in the URL. An expected value is a status code, or LOGIN for a redirect
+to the log-in page.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from quizzes import attempts, review_queue
+from quizzes.models import ReviewCard
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"
+PERSONAS = ("ANON", "OWNER", "OTHER", "EDU")
+
+
+def rule(method: str, anon, owner, other, edu) -> tuple[str, dict]:
+    return method, dict(zip(PERSONAS, (anon, owner, other, edu), strict=True))
+
+
+# url name -> (method, expected per persona)
+RULES = {
+    # learner pages open to every signed-in user
+    "quizzes:home": rule("get", LOGIN, 200, 200, 200),
+    "quizzes:mastery": rule("get", LOGIN, 200, 200, 200),
+    "quizzes:quiz-list": rule("get", LOGIN, 200, 200, 200),
+    "quizzes:attempt-start": rule("post", LOGIN, 302, 302, 302),
+    "quizzes:attempt-list": rule("get", LOGIN, 200, 200, 200),
+    "quizzes:attempt-history-csv": rule("get", LOGIN, 200, 200, 200),
+    "quizzes:review-next": rule("get", LOGIN, 200, 200, 200),
+    # the owner's attempt: everyone else gets a 404, which does not confirm it exists
+    "quizzes:attempt-detail": rule("get", LOGIN, 302, 404, 404),
+    "quizzes:attempt-item": rule("get", LOGIN, 200, 404, 404),
+    "quizzes:attempt-answer": rule("post", LOGIN, 400, 404, 404),  # the owner gets as far as the empty form
+    "quizzes:attempt-finish": rule("get", LOGIN, 200, 404, 404),
+    "quizzes:attempt-result": rule("get", LOGIN, 302, 404, 404),  # unfinished: back to the attempt
+    # the owner's review card
+    "quizzes:review-result": rule("get", LOGIN, 200, 404, 404),
+    "quizzes:review-answer": rule("post", LOGIN, 400, 404, 404),
+    # accounts
+    "login": rule("get", 200, 302, 302, 302),
+    "logout": rule("post", 302, 302, 302, 302),
+    "signup": rule("get", 200, 302, 302, 302),
+    "password_change": rule("get", LOGIN, 200, 200, 200),
+    "password_change_done": rule("get", LOGIN, 200, 200, 200),
+}
+
+
+def url_names(resolver=None, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":  # Django's own admin has its own staff checks
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_has_an_access_rule():
+    missing = url_names() - set(RULES)
+    assert not missing, f"add an access rule to tests/test_access_walk.py for: {sorted(missing)}"
+    assert not set(RULES) - url_names(), "rules for URLs that no longer exist"
+
+
+@pytest.fixture
+def world(learner, other_learner, educator, practice_quiz):
+    """One attempt and one review card, both the learner's."""
+    attempt = attempts.start_attempt(learner, practice_quiz)
+    slot = attempt.slots.select_related("version").get(number=1)
+    wrong = next(o["id"] for o in slot.version.spec["options"] if not o["correct"])
+    attempts.record_answer(attempt, slot, [wrong])
+    card = ReviewCard.objects.get(user=learner)
+    review_queue.review_answer(card, [wrong], card.review_count)
+    args = {
+        "attempt": [attempt.code],
+        "card": [card.pk],
+        "quiz": [practice_quiz.pk],
+    }
+    return {"OWNER": learner, "OTHER": other_learner, "EDU": educator, "attempt": attempt, "args": args}
+
+
+def reverse_for(name: str, world) -> str:
+    args = world["args"]
+    if name == "quizzes:attempt-item":
+        return reverse(name, args=[*args["attempt"], 2])
+    if name.startswith("quizzes:attempt-") and name not in {
+        "quizzes:attempt-start",
+        "quizzes:attempt-list",
+        "quizzes:attempt-history-csv",
+    }:
+        return reverse(name, args=args["attempt"])
+    if name in {"quizzes:review-result", "quizzes:review-answer"}:
+        return reverse(name, args=args["card"])
+    if name == "quizzes:attempt-start":
+        return reverse(name, args=args["quiz"])
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_what_the_rule_says(client, world, name, persona):
+    method, expected = RULES[name]
+    if persona != "ANON":
+        client.force_login(world[persona])
+    response = getattr(client, method)(reverse_for(name, world))
+    want = expected[persona]
+    if want == LOGIN:
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), response
+    else:
+        assert response.status_code == want, (name, persona, response.status_code)
