@@ -1,5 +1,7 @@
 """Backup and restore: every user, bank and attempt survives a round trip into an empty database."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -52,10 +54,10 @@ def test_backup_restores_everything_into_an_empty_database(tmp_path, learner, ed
     assert before["counts"]["ReviewCard"] > 0
 
     path = tmp_path / "backup.xml"
-    call_command("backup", str(path), stdout=open(tmp_path / "out", "w"))
+    call_command("backup", str(path), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
     assert User.objects.count() == 0
-    call_command("restore", str(path), stdout=open(tmp_path / "out", "w"))
+    call_command("restore", str(path), stdout=io.StringIO())
 
     assert snapshot() == before
     assert User.objects.get(username=learner.username).check_password(PASSWORD)
@@ -63,6 +65,6 @@ def test_backup_restores_everything_into_an_empty_database(tmp_path, learner, ed
 
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path, learner):
     path = tmp_path / "backup.xml"
-    call_command("backup", str(path), stdout=open(tmp_path / "out", "w"))
+    call_command("backup", str(path), stdout=io.StringIO())
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(path))
