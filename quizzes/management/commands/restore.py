@@ -17,7 +17,5 @@ class Command(BaseCommand):
             raise CommandError("The database is not empty: restore only into a freshly migrated database.")
         with transaction.atomic():
             call_command("loaddata", file, verbosity=0)
-        users = get_user_model().objects.count()
-        self.stdout.write(
-            f"Restored {file}: {users} users, {Bank.objects.count()} banks, {Attempt.objects.count()} attempts."
-        )
+        counts = get_user_model().objects.count(), Bank.objects.count(), Attempt.objects.count()
+        self.stdout.write("Restored {}: {} users, {} banks, {} attempts.".format(file, *counts))
