@@ -11,10 +11,11 @@ def get_attempt_for(user, code) -> Attempt:
 
 
 def get_quiz_for(user, pk: int) -> Quiz:
-    """A published quiz of a published bank; learners see nothing else."""
-    return get_object_or_404(
-        Quiz.objects.select_related("bank"), pk=pk, is_published=True, bank__is_published=True
-    )
+    """A published quiz of a published bank; learners see nothing else.
+
+    A closed quiz is still found, so that starting it can say when it opens or closed.
+    """
+    return get_object_or_404(Quiz.objects.published().select_related("bank"), pk=pk)
 
 
 def get_card_for(user, pk: int) -> ReviewCard:

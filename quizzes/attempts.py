@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from . import grading, review_queue, selection
 from .items import Grade, ItemReview, PublicItem
@@ -22,7 +24,15 @@ DEADLINE_GRACE = timedelta(seconds=5)
 
 
 class QuizUnavailable(Exception):
-    """The quiz has no questions to draw from."""
+    """A new attempt cannot start: the quiz has no questions, is closed, or has no attempts left."""
+
+
+class QuizClosed(QuizUnavailable):
+    """The quiz is not open now: before its opening time or after its closing time."""
+
+
+class NoAttemptsLeft(QuizUnavailable):
+    """The learner has used every attempt the quiz allows."""
 
 
 class AttemptClosed(Exception):
@@ -34,23 +44,27 @@ class DeadlinePassed(AttemptClosed):
 
 
 def start_attempt(user, quiz: Quiz, *, now: datetime | None = None, seed: int | None = None) -> Attempt:
-    """Resume the learner's unfinished attempt at this quiz, or start a new one with fixed questions."""
+    """Resume the learner's unfinished attempt at this quiz, or start a new one with fixed questions.
+
+    A new attempt needs the quiz open and an attempt left (QuizClosed, NoAttemptsLeft); one under way
+    can always be resumed. The quiz's option order and pass mark are copied onto the attempt.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         existing = Attempt.objects.for_user(user).unfinished().filter(quiz=quiz).first()
         if existing is not None and not close_if_expired(existing, now=now):
             return existing
-        candidates = Question.objects.filter(
-            bank=quiz.bank, status=Question.Status.ACTIVE, current_version__isnull=False
-        )
-        topic_ids = list(quiz.topics.values_list("id", flat=True))
-        if topic_ids:
-            candidates = candidates.filter(topic_id__in=topic_ids)
-        rows = list(candidates.values_list("id", "current_version_id", "current_version__max_points"))
+        _check_can_start(user, quiz, now)
+        rows = list(_candidates(quiz).values_list("id", "current_version_id", "current_version__max_points"))
         if not rows:
             raise QuizUnavailable(f"“{quiz.title}” has no questions yet.")
         seed = secrets.randbits(48) if seed is None else seed
-        version_ids = selection.choose([(q, v) for q, v, _ in rows], quiz.question_count, random.Random(seed))
+        version_ids = selection.choose(
+            [(q, v) for q, v, _ in rows],
+            len(rows) if quiz.is_fixed else quiz.question_count,
+            random.Random(seed),
+            shuffle=quiz.shuffle_questions,
+        )
         max_points = {v: m for _, v, m in rows}
         attempt = Attempt.objects.create(
             user=user,
@@ -61,12 +75,46 @@ def start_attempt(user, quiz: Quiz, *, now: datetime | None = None, seed: int | 
             started_at=now,
             deadline=now + quiz.time_limit if quiz.mode == Quiz.Mode.EXAM and quiz.time_limit else None,
             max_points=sum(max_points[v] for v in version_ids),
+            shuffle_options=quiz.shuffle_options,
+            pass_mark_percent=quiz.pass_mark_percent,
         )
         Slot.objects.bulk_create(
             Slot(attempt=attempt, number=number, version_id=version_id)
             for number, version_id in enumerate(version_ids, start=1)
         )
     return attempt
+
+
+def _check_can_start(user, quiz: Quiz, now: datetime) -> None:
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizClosed(f"“{quiz.title}” is not open yet: it opens on {_when(quiz.opens_at)}.")
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise QuizClosed(f"“{quiz.title}” closed on {_when(quiz.closes_at)}.")
+    if quiz.attempts_allowed:
+        used = Attempt.objects.for_user(user).filter(quiz=quiz).count()
+        if used >= quiz.attempts_allowed:
+            allowed = quiz.attempts_allowed
+            raise NoAttemptsLeft(
+                f"You have used the {allowed} attempt{pluralize(allowed)} allowed at “{quiz.title}”."
+            )
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def _candidates(quiz: Quiz):
+    """The active questions a new attempt draws from, in the order kept when questions are not shuffled."""
+    questions = Question.objects.filter(
+        bank=quiz.bank, status=Question.Status.ACTIVE, current_version__isnull=False
+    )
+    if quiz.is_fixed:
+        questions = questions.filter(fixed_quizzes=quiz)
+    else:
+        topic_ids = list(quiz.topics.values_list("id", flat=True))
+        if topic_ids:
+            questions = questions.filter(topic_id__in=topic_ids)
+    return questions.order_by("topic__position", "topic_id", "id")
 
 
 def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
@@ -170,13 +218,13 @@ class ItemResult:
 
 def public_item(attempt: Attempt, slot: Slot) -> PublicItem:
     version = slot.version
-    return version.item.public_view(version.stem, version.spec, slot.option_rng(attempt.seed))
+    return version.item.public_view(version.stem, version.spec, attempt.option_rng(slot))
 
 
 def item_review(attempt: Attempt, slot: Slot, response: Response | None) -> ItemReview:
     version = slot.version
     answer = response.answer if response else []
-    return version.item.review(version.spec, answer, slot.option_rng(attempt.seed))
+    return version.item.review(version.spec, answer, attempt.option_rng(slot))
 
 
 def results(attempt: Attempt) -> tuple[list[ItemResult], list[grading.TopicScore]]:

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -113,26 +114,74 @@ class QuestionVersion(models.Model):
         return get_item_type(self.item_type)
 
 
+class QuizQuerySet(models.QuerySet):
+    def published(self) -> "QuizQuerySet":
+        """Published quizzes of published banks: the most a learner may ever see."""
+        return self.filter(is_published=True, bank__is_published=True)
+
+    def open_at(self, now: datetime) -> "QuizQuerySet":
+        return self.filter(
+            models.Q(opens_at__isnull=True) | models.Q(opens_at__lte=now),
+            models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=now),
+        )
+
+    def available(self, now: datetime | None = None) -> "QuizQuerySet":
+        """What a learner's quiz list offers: published and open now."""
+        return self.published().open_at(now or timezone.now())
+
+
 class Quiz(models.Model):
     class Mode(models.TextChoices):
         PRACTICE = "practice", "Practice"
         EXAM = "exam", "Exam"
+
+    class Selection(models.TextChoices):
+        RANDOM = "random", "Drawn at random from topics"
+        FIXED = "fixed", "A fixed list of questions"
 
     bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="quizzes")
     slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    selection = models.CharField(max_length=10, choices=Selection.choices, default=Selection.RANDOM)
     question_count = models.PositiveSmallIntegerField(default=10)
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, help_text="Leave empty to draw from every topic.")
+    questions = models.ManyToManyField(
+        "Question", blank=True, related_name="fixed_quizzes", help_text="The questions of a fixed list."
+    )
+    shuffle_questions = models.BooleanField(
+        default=True, help_text="Off: questions come in topic order, as the bank lists them."
+    )
+    shuffle_options = models.BooleanField(default=True, help_text="Off: options come in the order written.")
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Empty: no pass mark."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(default=True)
+
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ["bank", "position", "id"]
         verbose_name_plural = "quizzes"
-        constraints = [models.UniqueConstraint(fields=["bank", "slug"], name="quiz_unique_slug_per_bank")]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "slug"], name="quiz_unique_slug_per_bank"),
+            models.CheckConstraint(
+                condition=models.Q(pass_mark_percent__isnull=True) | models.Q(pass_mark_percent__lte=100),
+                name="quiz_pass_mark_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_it_opens",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -140,6 +189,15 @@ class Quiz(models.Model):
     @property
     def time_limit(self) -> timedelta | None:
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.selection == self.Selection.FIXED
+
+    def is_open(self, now: datetime) -> bool:
+        return (self.opens_at is None or self.opens_at <= now) and (
+            self.closes_at is None or now < self.closes_at
+        )
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -167,6 +225,9 @@ class Attempt(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
     max_points = models.FloatField()
+    # Copied from the quiz at the start, so changing the quiz never changes an attempt under way or a result.
+    shuffle_options = models.BooleanField(default=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -200,6 +261,17 @@ class Attempt(models.Model):
     @property
     def time_taken(self) -> timedelta | None:
         return self.finished_at - self.started_at if self.finished_at else None
+
+    @property
+    def passed(self) -> bool | None:
+        """Whether a finished attempt reached its pass mark; None without a score or a pass mark."""
+        if self.points is None or self.pass_mark_percent is None:
+            return None
+        return 100 * self.points >= self.pass_mark_percent * self.max_points
+
+    def option_rng(self, slot: "Slot") -> random.Random | None:
+        """How a slot's options are ordered: the same shuffle on every visit, or as written (None)."""
+        return slot.option_rng(self.seed) if self.shuffle_options else None
 
 
 class Slot(models.Model):
@@ -260,7 +332,9 @@ class ReviewCard(models.Model):
     objects = ReviewCardQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "question"], name="review_card_unique_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="review_card_unique_per_user")
+        ]
         indexes = [models.Index(fields=["user", "due"], name="review_card_user_due")]
 
     def __str__(self) -> str:

@@ -143,3 +143,27 @@ def make_finished_attempts(user, quiz: Quiz, count: int, *, percent: float = 50.
         for s in slots
     )
     return attempts
+
+
+@pytest.fixture
+def other_educator(db) -> User:
+    return make_user("mary", "Educator")
+
+
+@pytest.fixture
+def educator_client(client, educator):
+    client.force_login(educator)
+    return client
+
+
+def make_owned_bank(owner: User, questions: int = 12, *, slug: str = "owned") -> Bank:
+    """make_bank's bank, owned by an educator."""
+    bank = make_bank(questions, slug=slug)
+    bank.owner = owner
+    bank.save(update_fields=["owner"])
+    return bank
+
+
+@pytest.fixture
+def educator_bank(educator) -> Bank:
+    return make_owned_bank(educator)

@@ -31,7 +31,7 @@ ITEM_TEMPLATE = "quizzes/attempt_item.html"
 @require_GET
 @login_required
 def quiz_list(request: HtmxHttpRequest) -> HttpResponse:
-    quizzes = Quiz.objects.filter(is_published=True, bank__is_published=True).select_related("bank")
+    quizzes = Quiz.objects.available().select_related("bank")
     open_attempts = {a.quiz_id: a for a in Attempt.objects.for_user(request.user).unfinished()}
     rows = [(quiz, open_attempts.get(quiz.pk)) for quiz in quizzes]
     return render(request, "quizzes/quiz_list.html", {"rows": rows})
