@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import history, home, review, taking
+from .views import authoring, educators, history, home, quiz_builder, review, taking
 
 app_name = "quizzes"
 
@@ -19,4 +19,41 @@ urlpatterns = [
     path("review/", review.review_next, name="review-next"),
     path("review/<int:pk>/", review.review_result, name="review-result"),
     path("review/<int:pk>/answer/", review.review_answer, name="review-answer"),
+]
+
+# Authoring, for educators only (quizzes.permissions decides): banks, topics, questions, quizzes, promotion.
+urlpatterns += [
+    path("author/", authoring.bank_list, name="bank-list"),
+    path("author/banks/new/", authoring.bank_create, name="bank-create"),
+    path("author/banks/<slug:slug>/", authoring.bank_detail, name="bank-detail"),
+    path("author/banks/<slug:slug>/edit/", authoring.bank_edit, name="bank-edit"),
+    path("author/banks/<slug:slug>/topics/new/", authoring.topic_create, name="topic-create"),
+    path("author/topics/<int:pk>/edit/", authoring.topic_edit, name="topic-edit"),
+    path("author/topics/<int:pk>/delete/", authoring.topic_delete, name="topic-delete"),
+    path("author/banks/<slug:slug>/questions/", authoring.question_list, name="question-list"),
+    path("author/banks/<slug:slug>/questions/move/", authoring.question_move, name="question-move"),
+    path(
+        "author/banks/<slug:slug>/questions/new/<str:item_type>/",
+        authoring.question_create,
+        name="question-create",
+    ),
+    path(
+        "author/banks/<slug:slug>/questions/preview/<str:item_type>/",
+        authoring.question_preview,
+        name="question-preview",
+    ),
+    path("author/questions/<int:pk>/edit/", authoring.question_edit, name="question-edit"),
+    path("author/questions/<int:pk>/history/", authoring.question_history, name="question-history"),
+    path(
+        "author/questions/<int:pk>/versions/<int:number>/restore/",
+        authoring.question_restore,
+        name="question-restore",
+    ),
+    path("author/questions/<int:pk>/archive/", authoring.question_archive, name="question-archive"),
+    path("author/questions/<int:pk>/unarchive/", authoring.question_unarchive, name="question-unarchive"),
+    path("author/questions/<int:pk>/delete/", authoring.question_delete, name="question-delete"),
+    path("author/banks/<slug:slug>/quizzes/new/", quiz_builder.quiz_create, name="quiz-create"),
+    path("author/quizzes/<int:pk>/edit/", quiz_builder.quiz_edit, name="quiz-edit"),
+    path("author/educators/", educators.educator_list, name="educator-list"),
+    path("author/educators/<int:pk>/promote/", educators.educator_promote, name="educator-promote"),
 ]

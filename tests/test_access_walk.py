@@ -40,6 +40,28 @@ RULES = {
     # the owner's review card
     "quizzes:review-result": rule("get", LOGIN, 200, 404, 404),
     "quizzes:review-answer": rule("post", LOGIN, 400, 404, 404),
+    # authoring, for educators only: learners get 403; the bank is not this educator's, so its objects are 404
+    "quizzes:bank-list": rule("get", LOGIN, 403, 403, 200),
+    "quizzes:bank-create": rule("get", LOGIN, 403, 403, 200),
+    "quizzes:bank-detail": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:bank-edit": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:topic-create": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:topic-edit": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:topic-delete": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:question-list": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:question-move": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:question-create": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:question-preview": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:question-edit": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:question-history": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:question-restore": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:question-archive": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:question-unarchive": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:question-delete": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:quiz-create": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:quiz-edit": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:educator-list": rule("get", LOGIN, 403, 403, 200),
+    "quizzes:educator-promote": rule("post", LOGIN, 403, 403, 302),
     # accounts
     "login": rule("get", 200, 302, 302, 302),
     "logout": rule("post", 302, 302, 302, 302),
@@ -77,16 +99,49 @@ def world(learner, other_learner, educator, practice_quiz):
     attempts.record_answer(attempt, slot, [wrong])
     card = ReviewCard.objects.get(user=learner)
     review_queue.review_answer(card, [wrong], card.review_count)
+    bank, question = practice_quiz.bank, practice_quiz.bank.questions.first()
     args = {
         "attempt": [attempt.code],
         "card": [card.pk],
         "quiz": [practice_quiz.pk],
+        # authoring
+        "bank": [bank.slug],
+        "topic": [bank.topics.first().pk],
+        "question": [question.pk],
+        "version": [question.pk, 1],
+        "item type": [bank.slug, "single"],
+        "user": [other_learner.pk],
     }
     return {"OWNER": learner, "OTHER": other_learner, "EDU": educator, "attempt": attempt, "args": args}
 
 
+# authoring url name -> the key of its arguments in world["args"]
+AUTHORING_ARGS = {
+    "quizzes:bank-detail": "bank",
+    "quizzes:bank-edit": "bank",
+    "quizzes:topic-create": "bank",
+    "quizzes:question-list": "bank",
+    "quizzes:question-move": "bank",
+    "quizzes:quiz-create": "bank",
+    "quizzes:topic-edit": "topic",
+    "quizzes:topic-delete": "topic",
+    "quizzes:question-create": "item type",
+    "quizzes:question-preview": "item type",
+    "quizzes:question-edit": "question",
+    "quizzes:question-history": "question",
+    "quizzes:question-archive": "question",
+    "quizzes:question-unarchive": "question",
+    "quizzes:question-delete": "question",
+    "quizzes:question-restore": "version",
+    "quizzes:quiz-edit": "quiz",
+    "quizzes:educator-promote": "user",
+}
+
+
 def reverse_for(name: str, world) -> str:
     args = world["args"]
+    if name in AUTHORING_ARGS:
+        return reverse(name, args=args[AUTHORING_ARGS[name]])
     if name == "quizzes:attempt-item":
         return reverse(name, args=[*args["attempt"], 2])
     if name.startswith("quizzes:attempt-") and name not in {

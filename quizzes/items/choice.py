@@ -102,6 +102,10 @@ class ChoiceItem:
     def max_points(self, spec: dict) -> float:
         return 1.0
 
+    def key_answer(self, spec: dict) -> list[str]:
+        """The answer that scores full marks, for the editor's preview of the feedback."""
+        return [o["id"] for o in spec["options"] if o["correct"]]
+
     def spec_form(self, data=None, *, spec: dict | None = None) -> ChoiceOptionsFormSet:
         """The editor's form for this type's spec: one row an option, two blank rows to grow into."""
         return choice_options_formset(self, data, spec=spec)
