@@ -91,6 +91,7 @@ def test_bad_review_answers_get_a_400_and_change_nothing(learner_client, due_car
     url = reverse("quizzes:review-answer", args=[due_card.pk])
     assert learner_client.post(url, {"round": due_card.review_count, "option": ["forged"]}).status_code == 400
     assert learner_client.post(url, {"round": "x", "option": ["forged"]}).status_code == 400
+    assert learner_client.post(url, {"round": "9" * 5000, "option": ["forged"]}).status_code == 400
     response = learner_client.post(url, {"round": due_card.review_count}, **HTMX)
     assert "Choose an answer" in response.content.decode()
     assert ReviewCard.objects.get().review_count == 1

@@ -31,7 +31,7 @@ def review_next(request: HttpRequest) -> HttpResponse:
 def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_card_for(request.user, pk)
     round_text = request.POST.get("round", "")
-    if not round_text.isdigit():
+    if not (round_text.isascii() and round_text.isdigit() and len(round_text) <= 9):
         return render(request, "400.html", {"message": "That review could not be read."}, status=400)
     try:
         outcome = review_queue.review_answer(card, request.POST.getlist("option"), int(round_text))

@@ -146,7 +146,10 @@ def _slots(attempt: Attempt):
 
 
 def _slot_number(value: str, attempt: Attempt) -> int | None:
-    return int(value) if value.isdigit() and 1 <= int(value) <= attempt.slot_count else None
+    # ASCII digits only and short: int() would also take "١" or 5,000 digits (and then raise).
+    if not (value.isascii() and value.isdigit() and len(value) <= 4):
+        return None
+    return int(value) if 1 <= int(value) <= attempt.slot_count else None
 
 
 def _closed(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse | None:
