@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import pluralize
@@ -51,6 +52,8 @@ def start_attempt(user, quiz: Quiz, *, now: datetime | None = None, seed: int | 
     """
     now = now or timezone.now()
     with transaction.atomic():
+        # One start at a time per learner, so two tabs cannot both start (or both use the last attempt).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
         existing = Attempt.objects.for_user(user).unfinished().filter(quiz=quiz).first()
         if existing is not None and not close_if_expired(existing, now=now):
             return existing

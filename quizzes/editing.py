@@ -163,7 +163,8 @@ def edit_question(
     is refused (EditConflict) rather than silently overwriting it.
     """
     draft.check()
-    locked = Question.objects.select_for_update().select_related("current_version").get(pk=question.pk)
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    # Read after the lock, in a query of its own: a version saved by whoever held the lock is seen.
     current = locked.current_version
     if base_version is not None and current is not None and current.number != base_version:
         raise EditConflict(current)
