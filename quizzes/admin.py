@@ -36,7 +36,20 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "bank", "mode", "question_count", "time_limit_minutes", "is_published"]
+    list_display = [
+        "title",
+        "bank",
+        "mode",
+        "selection",
+        "question_count",
+        "time_limit_minutes",
+        "attempts_allowed",
+        "opens_at",
+        "closes_at",
+        "is_published",
+    ]
+    list_filter = ["bank", "mode", "is_published"]
+    filter_horizontal = ["topics", "questions"]
 
 
 @admin.register(Attempt)
