@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,3 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quizzes.urls")),
 ]
+
+# Baseline endpoints for `make bench` (mmnquiz.bench); absent unless MMNQUIZ_BENCH is on.
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/", include("mmnquiz.bench"))]
