@@ -14,13 +14,14 @@ FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help run serve test lint format venv chromium clean
+.PHONY: help run serve test lint format venv chromium clean bench
 
 help:
 	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what the tests need (Chromium too) and run the whole suite"
 	@echo "make serve  the production profile under gunicorn (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS from the environment)"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  load-test the production profile on loopback with locust; report in bench-results/"
 
 venv: $(VENV)/.installed
 
@@ -65,6 +66,16 @@ chromium:
 test: venv chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Locust gets a venv of its own: it registers a pytest plugin (fixtures named `session`) that must stay out of
+# the test venv. Same Python as .venv. The run stays on 127.0.0.1 and takes about 5 minutes.
+BENCH_VENV := .venv-bench
+bench: venv
+	@if [ ! -x $(BENCH_VENV)/bin/locust ]; then \
+	  echo "Creating $(BENCH_VENV) for locust"; \
+	  $(PY) -m venv $(BENCH_VENV) && \
+	  $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check locust; fi
+	$(PY) tests/bench/run.py
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -74,4 +85,4 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) bench-results db.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,203 @@
+"""Load for `make bench` (run by tests/bench/run.py with .venv-bench's locust, never by pytest).
+
+NoopUser and InsertUser hit the two baseline endpoints of mmnquiz.bench with no pause. Learner does what a
+browser with htmx does through a timed exam: log in, home, quiz list, start, first item, one htmx answer per
+item (each returns the next card, the last an HX-Redirect to the finish step), finish, results, history.
+Requests are named by endpoint, so the stats group every attempt's URLs together.
+
+Besides locust's own stats (the whole run, ramp-up and log-ins included), the learner runs write the
+response times from the moment every learner has logged in: log-in hashes the password on purpose slowly
+(PBKDF2), and a few hundred log-ins at once occupy a 2-core server by themselves, so the steady state is
+reported apart from them.
+
+Environment (set by run.py):
+  MMNQUIZ_BENCH_QUIZ_PK   the exam's pk; without it, found on the quiz list by its title
+  MMNQUIZ_BENCH_THINK     seconds between a learner's steps, "MIN-MAX" (default "1-3"; "0" for none)
+  MMNQUIZ_BENCH_PASSWORD  the password of the bench-NNNN accounts
+  MMNQUIZ_BENCH_USERS     how many bench-NNNN accounts exist (default 200)
+  MMNQUIZ_BENCH_STEADY    where to write the steady-state stats (JSON); none written without it
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from urllib.parse import urlencode
+
+from locust import FastHttpUser, constant, events, task
+
+EXAM_TITLE = "Exam: MMN (25 questions, 30 minutes)"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+OPTION_INPUT = re.compile(r'name="option" value="([^"]+)"')
+ATTEMPT_URL = re.compile(r"/attempts/([0-9a-f-]{36})/")
+
+PASSWORD = os.environ.get("MMNQUIZ_BENCH_PASSWORD", "bench-password")
+ACCOUNTS = int(os.environ.get("MMNQUIZ_BENCH_USERS", "200"))
+_next_account = itertools.count()
+
+
+def _think_range() -> tuple[float, float]:
+    low, _, high = os.environ.get("MMNQUIZ_BENCH_THINK", "1-3").partition("-")
+    return float(low), float(high or low)
+
+
+THINK_MIN, THINK_MAX = _think_range()
+
+
+class Steady:
+    """Response times per (method, name) from when the last learner has logged in until the run stops."""
+
+    since: float | None = None
+    logged_in = 0
+    times: dict[tuple[str, str], list[float]] = {}
+    failures: dict[tuple[str, str], int] = {}
+
+    @classmethod
+    def learner_logged_in(cls, expected: int) -> None:
+        cls.logged_in += 1
+        if cls.since is None and cls.logged_in >= expected:
+            cls.since = time.time()
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, exception, **kwargs):
+    if Steady.since is not None:
+        Steady.times.setdefault((request_type, name), []).append(response_time)
+        if exception is not None:
+            Steady.failures[(request_type, name)] = Steady.failures.get((request_type, name), 0) + 1
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+@events.test_stop.add_listener
+def _write_steady(environment, **kwargs):
+    path = os.environ.get("MMNQUIZ_BENCH_STEADY")
+    if not path or Steady.since is None:
+        return
+    seconds = time.time() - Steady.since
+    endpoints = []
+    for (method, name), times in sorted(Steady.times.items(), key=lambda item: item[0][::-1]):
+        ordered = sorted(times)
+        endpoints.append(
+            {
+                "method": method,
+                "name": name,
+                "requests": len(ordered),
+                "failures": Steady.failures.get((method, name), 0),
+                "rps": len(ordered) / seconds,
+                **{f"p{p}": _percentile(ordered, p / 100) for p in (50, 95, 99)},
+            }
+        )
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"seconds": seconds, "endpoints": endpoints}, f, indent=1)
+
+
+class NoopUser(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def noop(self):
+        self.client.get("/bench/noop/", name="noop")
+
+
+class InsertUser(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def insert(self):
+        self.client.post("/bench/insert/", name="insert")
+
+
+class Learner(FastHttpUser):
+    wait_time = constant(0)  # the pauses are inside the flow, between a learner's steps
+
+    def on_start(self):
+        self.username = f"bench-{next(_next_account) % ACCOUNTS:04d}"  # one account per simulated learner
+        self.csrf = ""
+        self.quiz_pk = os.environ.get("MMNQUIZ_BENCH_QUIZ_PK", "")
+        self.log_in()
+
+    def think(self):
+        if THINK_MAX > 0:
+            time.sleep(random.uniform(THINK_MIN, THINK_MAX))  # gevent-patched: only this learner waits
+
+    def remember_csrf(self, html: str) -> None:
+        if match := CSRF_INPUT.search(html):
+            self.csrf = match.group(1)
+
+    def post(self, url: str, fields: list[tuple[str, str]], name: str, htmx: bool = False, **kwargs):
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.csrf}
+        if htmx:
+            headers["HX-Request"] = "true"
+            headers["HX-Current-URL"] = self.host + url
+        body = urlencode([("csrfmiddlewaretoken", self.csrf), *fields])
+        return self.client.post(url, data=body, headers=headers, name=name, allow_redirects=False, **kwargs)
+
+    def log_in(self):
+        page = self.client.get("/accounts/login/", name="login")
+        self.remember_csrf(page.text)
+        self.think()
+        fields = [("username", self.username), ("password", PASSWORD), ("next", "")]
+        with self.post("/accounts/login/", fields, "login", catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"log-in as {self.username} gave {response.status_code}, not a redirect")
+                return
+        self.client.get("/", name="home")
+        Steady.learner_logged_in(self.environment.runner.target_user_count)
+
+    @task
+    def take_the_exam(self):
+        self.think()
+        quiz_list = self.client.get("/quizzes/", name="quiz list")
+        self.remember_csrf(quiz_list.text)
+        pk = self.quiz_pk or self.find_exam(quiz_list.text)
+        self.think()
+        with self.post(f"/quizzes/{pk}/start/", [], "start", catch_response=True) as response:
+            code = ATTEMPT_URL.search(response.headers.get("Location") or "")
+            if response.status_code != 302 or code is None:
+                response.failure(f"start gave {response.status_code} to {response.headers.get('Location')}")
+                return
+        attempt = f"/attempts/{code.group(1)}/"
+        card = self.client.get(f"{attempt}items/1/", name="item").text
+        self.remember_csrf(card)
+        number = 1
+        while True:
+            self.think()
+            options = OPTION_INPUT.findall(card)
+            fields = [("slot", str(number)), ("option", options[0] if options else "")]
+            with self.post(f"{attempt}answer/", fields, "answer", htmx=True, catch_response=True) as response:
+                finish_url = response.headers.get("HX-Redirect")
+                if response.status_code != 200:
+                    response.failure(f"answer {number} gave {response.status_code}")
+                    return
+                if finish_url:
+                    break
+                card = response.text
+                if f"Question {number + 1} of" not in card:
+                    response.failure(f"answer {number} did not return question {number + 1}")
+                    return
+            self.remember_csrf(card)
+            number += 1
+        self.think()
+        self.remember_csrf(self.client.get(finish_url, name="finish").text)
+        self.think()
+        with self.post(f"{attempt}finish/", [], "finish", catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"finish gave {response.status_code}")
+                return
+        self.client.get(f"{attempt}results/", name="results")
+        self.think()
+        self.client.get("/attempts/", name="history")
+
+    def find_exam(self, html: str) -> str:
+        """The exam's pk from the quiz list: its Start form follows its title (absent while one is open)."""
+        after_title = html[html.find(EXAM_TITLE) :]
+        match = re.search(r"/quizzes/(\d+)/start/", after_title)
+        if match is None:
+            raise RuntimeError(f"no Start form for {EXAM_TITLE!r}: set MMNQUIZ_BENCH_QUIZ_PK")
+        self.quiz_pk = match.group(1)
+        return self.quiz_pk
