@@ -1,6 +1,7 @@
 """`make bench`: its report from locust's CSV, and the baseline endpoints that only MMNQUIZ_BENCH mounts."""
 
 import importlib
+import os
 
 import pytest
 from django.db import connection
@@ -147,3 +148,23 @@ def test_bench_insert_adds_one_row_without_a_csrf_token(bench_urls):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM bench_insert")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_scenario_that_broke_off_fails_the_run_and_says_why():
+    broken = run.did_not_run(run.SCENARIOS[0], TimeoutError("locust hung"))
+
+    report = run.build_report({"noop": broken}, PAGE, {})
+
+    assert not report["clean"]
+    assert "the scenario did not run to the end: TimeoutError('locust hung')" in run.render_markdown(report)
+
+
+def test_report_warns_when_other_processes_took_the_cpu(tmp_path):
+    stats = stats_csv(tmp_path, "insert", [("POST", "insert", 9000, 0, 900.0, 30, 60, 80)])
+    stats["cpu_seconds"] = {"wall": 20.0, "machine": 40.0, "gunicorn": 15.0, "postgres": 3.0, "locust": 8.0}
+    stats["cpu_seconds"] |= {"interrupts": 1.0, "other": 13.0}
+
+    report = run.build_report({"insert": stats}, PAGE, {})
+
+    assert report["other_processes_cpu_share"] == pytest.approx(13 / (20 * (os.cpu_count() or 1)))
+    assert "**The machine was shared**" in run.render_markdown(report)

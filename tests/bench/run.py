@@ -146,6 +146,9 @@ def build_report(scenarios: dict[str, dict], page: dict | None, meta: dict) -> d
     if locust_failed:
         errors_text += f"; locust reported errors in {', '.join(locust_failed)}"
     clean = requests > 0 and failures == 0 and not locust_failed
+    cpu = [s["cpu_seconds"] for s in scenarios.values() if s.get("cpu_seconds")]
+    capacity = sum(c["wall"] for c in cpu) * (os.cpu_count() or 1)
+    other_share = sum(c["other"] for c in cpu) / capacity if capacity else None
     page_bytes = page["page_bytes"] if page else None
     swap_bytes = page["swap_max_bytes"] if page else None
 
@@ -183,6 +186,7 @@ def build_report(scenarios: dict[str, dict], page: dict | None, meta: dict) -> d
         "failures": failures,
         "requests": requests,
         "clean": clean,
+        "other_processes_cpu_share": other_share,
         "targets": targets,
     }
 
@@ -215,6 +219,14 @@ def render_markdown(report: dict) -> str:
         f"workers, production profile, PostgreSQL · locust {meta.get('locust', '')} on the same machine"
         + (f" · wall time {meta['wall_seconds']:.0f} s" if meta.get("wall_seconds") else ""),
         "",
+    ]
+    if (share := report.get("other_processes_cpu_share")) and share > 0.05:
+        lines += [
+            f"**The machine was shared**: other processes used {share:.0%} of its CPU during the load runs, "
+            "so throughput and latency here are worse than this stack gives on an idle machine.",
+            "",
+        ]
+    lines += [
         "## Targets",
         "",
         "| target | measured | verdict |",
@@ -422,7 +434,7 @@ def ensure_postgres() -> None:
     raise RuntimeError("PostgreSQL did not come up on 127.0.0.1:5432")
 
 
-def server_environment(port: int) -> dict[str, str]:
+def server_environment() -> dict[str, str]:
     """The production profile on plain HTTP on loopback, with the bench endpoints on."""
     return {
         **os.environ,
@@ -606,6 +618,17 @@ def run_scenario(scenario: Scenario, base: str, quiz_pk: int, server_pid: int) -
     return stats
 
 
+def did_not_run(scenario: Scenario, exc: Exception) -> dict:
+    nothing = {"method": "", "name": "Aggregated", "requests": 0, "failures": 0, "rps": 0.0}
+    return {
+        "endpoints": [],
+        "total": {**nothing, "p50": None, "p95": None, "p99": None, "avg_bytes": None},
+        "scenario": asdict(scenario),
+        "errors": [f"the scenario did not run to the end: {exc!r}"],
+        "locust_exit": -1,
+    }
+
+
 def read_errors(prefix: Path) -> list[str]:
     """Locust's failed requests and the exceptions raised in the user code, at most ten of each."""
     errors = []
@@ -633,7 +656,7 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = server_environment(port)
+    env = server_environment()
     os.environ.update(env)  # Django, set up in this process for the database, reads the same settings
 
     ensure_postgres()
@@ -658,7 +681,10 @@ def main() -> int:
         log("measuring page weight")
         page = measure_page_weight(base, PAGE_USER, quiz_pk)
         for scenario in chosen:
-            scenarios[scenario.name] = run_scenario(scenario, base, quiz_pk, server.pid)
+            try:
+                scenarios[scenario.name] = run_scenario(scenario, base, quiz_pk, server.pid)
+            except (OSError, ValueError, subprocess.SubprocessError) as exc:  # reported, and fails the run
+                scenarios[scenario.name] = did_not_run(scenario, exc)
     finally:
         stop(server)
 
