@@ -175,7 +175,7 @@ if os.environ.get("REDIS_URL"):
     # Sessions read from the shared cache, written through to the database: no session query per request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# `make bench` turns on two baseline endpoints (a bare response, a single insert) to measure the stack's own limit.
+# `make bench` turns on two baseline endpoints (a bare response, a single insert): the stack's own limit.
 BENCH_ENDPOINTS = env_bool("MMNQUIZ_BENCH", False)
 
 # Logs go to stdout, where the process manager collects them.
@@ -184,4 +184,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every successful log-in at INFO; lockouts still show as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import grading, review_queue, selection
-from .items import Grade, ItemReview, PublicItem
+from .items import Grade, InvalidAnswer, ItemReview, PublicItem
 from .models import Attempt, Question, Quiz, Response, Slot
 
 # An answer sent in the last seconds of an exam may arrive just after the deadline.
@@ -131,52 +131,53 @@ def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
     return False
 
 
-def record_answer(
-    attempt: Attempt, slot: Slot, values: list[str], *, now: datetime | None = None
-) -> Response:
-    """Save the learner's answer to one slot and return the stored response.
+def record_answer(attempt: Attempt, number: int, values: list[str], *, now: datetime | None = None) -> Slot:
+    """Save the learner's answer to slot `number`; return the slot with its version and stored response.
 
     Practice: the first answer stands (its feedback has been seen); a repeat returns it unchanged.
     Exam: the answer may be changed until the attempt is finished; the response is replaced in place.
     Raises InvalidAnswer/EmptyAnswer for a bad answer, AttemptClosed or DeadlinePassed when too late.
     """
-    now = now or timezone.now()
-    version = slot.version
-    answer = version.item.parse_answer(version.spec, values)
-    grade = version.item.grade(version.spec, answer)
+    try:
+        return _record_answer(attempt, number, values, now or timezone.now())
+    except IntegrityError:
+        # Only where row locks are no-ops (SQLite): a concurrent first answer to this slot won. Read it.
+        return _record_answer(attempt, number, values, now or timezone.now())
+
+
+def _record_answer(attempt: Attempt, number: int, values: list[str], now: datetime) -> Slot:
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        # One query reads the slot, its version and response, and locks the attempt row, so answers
+        # and finishing never interleave.
+        slot = (
+            Slot.objects.select_related("attempt", "version", "response")
+            .select_for_update(of=("attempt",))
+            .filter(attempt_id=attempt.pk, number=number)
+            .first()
+        )
+        if slot is None:
+            raise InvalidAnswer("That question is not part of this attempt.")
+        version, locked = slot.version, slot.attempt
+        answer = version.item.parse_answer(version.spec, values)
         if locked.is_finished:
             raise AttemptClosed("This attempt is already finished.")
         # Closing must commit, so the refusal is raised only after the transaction.
         expired = close_if_expired(locked, now=now)
         if not expired:
-            return _save_response(locked, slot, answer, grade, now)
+            _save_response(locked, slot, answer, version.item.grade(version.spec, answer), now)
+            return slot
     raise DeadlinePassed("Time is up: the exam closed before this answer arrived, so it was not recorded.")
 
 
-def _save_response(attempt: Attempt, slot: Slot, answer: list[str], grade: Grade, now: datetime) -> Response:
-    existing = Response.objects.filter(slot=slot).first()
+def _save_response(attempt: Attempt, slot: Slot, answer: list[str], grade: Grade, now: datetime) -> None:
+    existing = getattr(slot, "response", None)
     if existing is None:
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(
-                    slot=slot,
-                    answer=answer,
-                    points=grade.points,
-                    max_points=grade.max_points,
-                    answered_at=now,
-                )
-        except IntegrityError:  # a concurrent request for the same slot got there first
-            existing = Response.objects.get(slot=slot)
-        else:
-            if not attempt.is_exam:  # a practice answer is final at once; exam answers count at the end
-                review_queue.note_answers(attempt.user_id, [(slot.version, answer, grade)], now=now)
-            return response
-    if attempt.is_exam and existing.answer != answer:
+        slot.response = Response.objects.create(
+            slot=slot, answer=answer, points=grade.points, max_points=grade.max_points, answered_at=now
+        )
+    elif attempt.is_exam and existing.answer != answer:
         existing.answer, existing.points, existing.changed_at = answer, grade.points, now
         existing.save(update_fields=["answer", "points", "changed_at"])
-    return existing
 
 
 def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
@@ -189,13 +190,13 @@ def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
             locked.points = earned or 0.0
             locked.finished_at = min(now, locked.deadline) if locked.deadline else now
             locked.save(update_fields=["points", "finished_at"])
-            if locked.is_exam:
-                responses = Response.objects.filter(slot__attempt=locked).select_related("slot__version")
-                review_queue.note_answers(
-                    locked.user_id,
-                    [(r.slot.version, r.answer, Grade(r.points, r.max_points)) for r in responses],
-                    now=locked.finished_at,
-                )
+            # The answers are final now: mistakes enter the review queue, the rest reschedule it.
+            responses = Response.objects.filter(slot__attempt=locked).select_related("slot__version")
+            review_queue.note_answers(
+                locked.user_id,
+                [(r.slot.version, r.answer, Grade(r.points, r.max_points)) for r in responses],
+                now=locked.finished_at,
+            )
     attempt.points, attempt.finished_at = locked.points, locked.finished_at
     return attempt
 

@@ -92,13 +92,15 @@ def test_every_url_has_an_access_rule():
 
 @pytest.fixture
 def world(learner, other_learner, educator, practice_quiz):
-    """One attempt and one review card, both the learner's."""
-    attempt = attempts.start_attempt(learner, practice_quiz)
-    slot = attempt.slots.select_related("version").get(number=1)
+    """An unfinished attempt and a reviewed card (from a finished attempt's mistake), all the learner's."""
+    finished = attempts.start_attempt(learner, practice_quiz)
+    slot = finished.slots.select_related("version").get(number=1)
     wrong = next(o["id"] for o in slot.version.spec["options"] if not o["correct"])
-    attempts.record_answer(attempt, slot, [wrong])
+    attempts.record_answer(finished, slot.number, [wrong])
+    attempts.finish_attempt(finished)
     card = ReviewCard.objects.get(user=learner)
     review_queue.review_answer(card, [wrong], card.review_count)
+    attempt = attempts.start_attempt(learner, practice_quiz)
     bank, question = practice_quiz.bank, practice_quiz.bank.questions.first()
     args = {
         "attempt": [attempt.code],

@@ -78,7 +78,9 @@ def test_repeated_failed_log_ins_are_throttled_with_a_clear_message(client, lear
     assert "_auth_user_id" not in client.session
 
 
-def test_another_username_is_not_locked_out_by_someone_elses_failures(client, learner, other_learner, settings):
+def test_another_username_is_not_locked_out_by_someone_elses_failures(
+    client, learner, other_learner, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": learner.username, "password": "wrong"})
     response = client.post(reverse("login"), {"username": other_learner.username, "password": PASSWORD})

@@ -25,7 +25,9 @@ def _groups():
 
 
 def test_simultaneous_edits_from_one_version_save_exactly_one(educator, educator_bank):
-    question = educator_bank.questions.select_related("current_version", "topic").get(key="q-004")  # a select-all-that-apply item
+    question = educator_bank.questions.select_related("current_version", "topic").get(
+        key="q-004"
+    )  # a select-all-that-apply item
     clients = [logged_in(educator) for _ in range(THREADS)]
     url = reverse("quizzes:question-edit", args=[question.pk])
     codes = fire(

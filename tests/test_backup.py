@@ -47,7 +47,7 @@ def test_backup_restores_everything_into_an_empty_database(tmp_path, learner, ed
     bank.save()
     attempt = attempts.start_attempt(learner, practice_quiz)
     for slot in attempt.slots.select_related("version")[:4]:
-        attempts.record_answer(attempt, slot, [slot.version.spec["options"][-1]["id"]])
+        attempts.record_answer(attempt, slot.number, [slot.version.spec["options"][-1]["id"]])
     attempts.finish_attempt(attempt)
     attempts.start_attempt(learner, bank.quizzes.get(slug="exam"))  # one left unfinished
     before = snapshot()

@@ -45,7 +45,7 @@ def test_a_changed_item_becomes_a_new_version_and_old_answers_keep_theirs(tmp_pa
     quiz = Quiz.objects.get(bank__slug="mmn", slug="practice-all")
     attempt = start_attempt(learner, quiz)
     slot = attempt.slots.select_related("version").first()
-    record_answer(attempt, slot, [slot.version.spec["options"][0]["id"]])
+    record_answer(attempt, slot.number, [slot.version.spec["options"][0]["id"]])
     answered = slot.version
 
     data = json.loads(MMN_BANK.read_text(encoding="utf-8"))

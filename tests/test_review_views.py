@@ -21,10 +21,11 @@ def options(version, correct: bool) -> list[str]:
 
 @pytest.fixture
 def due_card(learner, practice_quiz) -> ReviewCard:
-    """A practice answer given wrongly, with its card made due now."""
+    """A practice answer given wrongly in a finished attempt, with its card made due now."""
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = attempt.slots.select_related("version").get(number=1)
-    attempts.record_answer(attempt, slot, options(slot.version, correct=False))
+    attempts.record_answer(attempt, slot.number, options(slot.version, correct=False))
+    attempts.finish_attempt(attempt)
     ReviewCard.objects.update(due=timezone.now() - timedelta(minutes=1))
     return ReviewCard.objects.select_related("question__current_version").get()
 
@@ -32,6 +33,15 @@ def due_card(learner, practice_quiz) -> ReviewCard:
 def answer(client, card, option_ids, **extra):
     url = reverse("quizzes:review-answer", args=[card.pk])
     return client.post(url, {"round": card.review_count, "option": option_ids}, **extra)
+
+
+def test_a_mistake_enters_the_queue_when_its_attempt_is_finished(learner, practice_quiz):
+    attempt = attempts.start_attempt(learner, practice_quiz)
+    slot = attempt.slots.select_related("version").get(number=1)
+    attempts.record_answer(attempt, slot.number, options(slot.version, correct=False))
+    assert not ReviewCard.objects.exists()  # answers are final only once the attempt is
+    attempts.finish_attempt(attempt)
+    assert ReviewCard.objects.get().question == slot.version.question
 
 
 def test_a_wrong_practice_answer_puts_the_question_in_the_queue(due_card, learner):
@@ -129,7 +139,7 @@ def test_a_past_attempt_shows_the_item_as_answered_after_the_item_is_edited(
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = attempt.slots.select_related("version__question").get(number=1)
     original_stem = slot.version.stem
-    attempts.record_answer(attempt, slot, options(slot.version, correct=True))
+    attempts.record_answer(attempt, slot.number, options(slot.version, correct=True))
     attempts.finish_attempt(attempt)
     data = export_bank(bank)
     edited = next(q for q in data.questions if q.key == slot.version.question.key)

@@ -34,7 +34,7 @@ def answer_all(attempt, right: int):
         ids = [o["id"] for o in options if o["correct"] == (slot.number <= right)][:1]
         if slot.number <= right:
             ids = [o["id"] for o in options if o["correct"]]
-        attempts.record_answer(attempt, slot, ids)
+        attempts.record_answer(attempt, slot.number, ids)
 
 
 def test_mastery_is_the_share_of_points_per_topic_and_says_when_a_topic_is_untried(

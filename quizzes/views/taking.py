@@ -83,21 +83,20 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     number = _slot_number(request.POST.get("slot", ""), attempt)
     if number is None:
         return _bad_request(request, "That question is not part of this attempt.")
-    slot = _slots(attempt).get(number=number)
     try:
-        attempts.record_answer(attempt, slot, request.POST.getlist("option"))
+        slot = attempts.record_answer(attempt, number, request.POST.getlist("option"))
     except EmptyAnswer as exc:
-        return _render_item(request, attempt, slot, error=str(exc))
+        return _render_item(request, attempt, _slots(attempt).get(number=number), error=str(exc))
     except InvalidAnswer as exc:
         return _bad_request(request, str(exc))
     except attempts.AttemptClosed as exc:
         messages.error(request, str(exc))
         return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
 
-    if not attempt.is_exam:  # practice: show the feedback for this item
+    if not attempt.is_exam:  # practice: show the feedback for this item, from the response just stored
         if not request.htmx:
             return redirect("quizzes:attempt-item", code=attempt.code, number=number)
-        return _render_item(request, attempt, _slots(attempt).get(number=number))
+        return _render_item(request, attempt, slot)
     # exam: record silently and move on to the next item, or to the finish step after the last one
     if number == attempt.slot_count:
         return _leave(request, reverse("quizzes:attempt-finish", args=[attempt.code]))
