@@ -59,7 +59,8 @@ def educator_required(view: Callable) -> Callable:
 
 @receiver(user_logged_in)
 def remember_role(sender, request, user, **kwargs) -> None:
-    request.session[SESSION_KEY] = is_educator(user)
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = is_educator(user)
 
 
 # -- the objects an educator may author -------------------------------------------------------------------
