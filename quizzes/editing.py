@@ -137,6 +137,22 @@ def delete_topic(topic: Topic) -> None:
     topic.delete()
 
 
+@transaction.atomic
+def move_topic(topic: Topic, step: int) -> None:
+    """Move a topic one place up (-1) or down (+1) in its bank; at either end nothing changes.
+
+    Positions are renumbered 0..n-1 on the way, so gaps or ties left by earlier edits heal.
+    """
+    topics = list(Topic.objects.select_for_update().filter(bank_id=topic.bank_id).order_by("position", "id"))
+    index = next(i for i, t in enumerate(topics) if t.pk == topic.pk)
+    target = index + step
+    if 0 <= target < len(topics):
+        topics[index], topics[target] = topics[target], topics[index]
+    for position, each in enumerate(topics):
+        each.position = position
+    Topic.objects.bulk_update(topics, ["position"])
+
+
 # -- questions --------------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ urlpatterns += [
     path("author/banks/<slug:slug>/edit/", authoring.bank_edit, name="bank-edit"),
     path("author/banks/<slug:slug>/topics/new/", authoring.topic_create, name="topic-create"),
     path("author/topics/<int:pk>/edit/", authoring.topic_edit, name="topic-edit"),
+    path("author/topics/<int:pk>/move/", authoring.topic_move, name="topic-move"),
     path("author/topics/<int:pk>/delete/", authoring.topic_delete, name="topic-delete"),
     path("author/banks/<slug:slug>/questions/", authoring.question_list, name="question-list"),
     path("author/banks/<slug:slug>/questions/move/", authoring.question_move, name="question-move"),

@@ -205,7 +205,7 @@ def test_the_topic_filter_and_bad_filter_values(educator_client, educator_bank, 
 
 
 def test_the_list_is_paginated_by_25_and_keeps_the_filters(educator_client, educator):
-    bank = make_owned_bank(educator, 60, slug="big")
+    make_owned_bank(educator, 60, slug="big")
     html = list_html(educator_client, "big", type="single")
     assert html.count('name="questions"') == 20 and "Page 1 of 1" not in html
     html = list_html(educator_client, "big")

@@ -111,6 +111,18 @@ def topic_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "quizzes/bank_topic_form.html", {"form": form, "bank": topic.bank, "topic": topic})
 
 
+@require_POST
+@educator_required
+def topic_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Move a topic up or down: learners see topics, and their mastery bars, in this order."""
+    topic = get_topic_for(request.user, pk)
+    steps = {"up": -1, "down": 1}
+    if request.POST.get("direction") not in steps:
+        return render(request, "400.html", {"message": "Move a topic up or down."}, status=400)
+    editing.move_topic(topic, steps[request.POST["direction"]])
+    return redirect("quizzes:bank-detail", slug=topic.bank.slug)
+
+
 @require_http_methods(["GET", "POST"])
 @educator_required
 def topic_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:

@@ -18,7 +18,8 @@ def _published_banks():
 def topic_quizzes(banks) -> dict[int, Quiz]:
     """The published practice quiz of each topic that has one (a quiz on that topic alone). One query."""
     quizzes = (
-        Quiz.objects.filter(is_published=True, mode=Quiz.Mode.PRACTICE, bank__in=banks)
+        Quiz.objects.available()
+        .filter(mode=Quiz.Mode.PRACTICE, bank__in=banks)
         .annotate(topic_count=Count("topics"), topic_id=Min("topics__id"))
         .filter(topic_count=1)
         .order_by("position", "pk")
