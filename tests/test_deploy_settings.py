@@ -72,3 +72,12 @@ def test_production_cookies_are_secure_and_hsts_is_on():
     code = "from django.conf import settings as s; print(" + ", ".join(f"s.{flag}" for flag in flags) + ")"
     result = manage("shell", "-c", code, **PRODUCTION)
     assert result.stdout.splitlines()[-1].split() == ["True"] * len(flags), result.stderr
+
+
+def test_with_redis_url_the_cache_and_sessions_use_redis():
+    code = (
+        "from django.core.cache import cache; from django.conf import settings as s;"
+        "cache.set('mmn-check', 42, 5); print(cache.get('mmn-check'), s.SESSION_ENGINE)"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION, REDIS_URL="redis://127.0.0.1:6379/8")
+    assert result.stdout.splitlines()[-1] == "42 django.contrib.sessions.backends.cached_db", result.stderr

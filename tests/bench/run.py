@@ -41,6 +41,7 @@ BIN = Path(sys.executable).parent  # the app's venv: gunicorn lives beside its p
 
 DB_NAME = "mmnquiz_bench"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/7"  # a database of its own, emptied before each run
 LEARNERS = 200
 PASSWORD = "bench-password-2026"
 PAGE_USER = "bench-page"  # measures page weight on its own attempt, apart from the simulated learners
@@ -434,6 +435,24 @@ def ensure_postgres() -> None:
     raise RuntimeError("PostgreSQL did not come up on 127.0.0.1:5432")
 
 
+def ensure_redis() -> None:
+    """Production keeps cache and sessions in Redis; the bench does too, so sessions cost no query."""
+    ping = ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"]
+    if subprocess.run(ping, capture_output=True).returncode != 0:
+        log("starting Redis")
+        start = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379"]
+        subprocess.run([*start, "--save", "", "--appendonly", "no"])
+        for _ in range(30):
+            if subprocess.run(ping, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError("Redis did not come up on 127.0.0.1:6379")
+    subprocess.run(
+        [*ping[:-1], "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True, check=True
+    )
+
+
 def server_environment() -> dict[str, str]:
     """The production profile on plain HTTP on loopback, with the bench endpoints on."""
     return {
@@ -447,6 +466,7 @@ def server_environment() -> dict[str, str]:
         "MMNQUIZ_BENCH": "1",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         "CONN_MAX_AGE": "60",
+        "REDIS_URL": REDIS_URL,
         "LOG_LEVEL": "WARNING",
     }
 
@@ -660,6 +680,7 @@ def main() -> int:
     os.environ.update(env)  # Django, set up in this process for the database, reads the same settings
 
     ensure_postgres()
+    ensure_redis()
     log(f"preparing database {DB_NAME}")
     quiz_pk = prepare_database()
     log(f"starting gunicorn ({WORKERS} workers) on {base}")
