@@ -366,3 +366,58 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} rated {self.rating}"
+
+
+# -- classes ----------------------------------------------------------------------------------------------
+
+
+class Classroom(models.Model):
+    """An educator's class: learners join it with its code and see the quizzes assigned to it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms_taught"
+    )
+    name = models.CharField(max_length=200)
+    join_code = models.CharField(max_length=12, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="classrooms"
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "user"], name="membership_unique_per_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.classroom}"
+
+
+class Assignment(models.Model):
+    """A quiz handed out to a class, with an optional due date."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments")
+    due_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["classroom", "assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "quiz"], name="assignment_unique_quiz_per_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} for {self.classroom}"
