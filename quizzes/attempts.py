@@ -8,10 +8,12 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.http import QueryDict
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -131,21 +133,23 @@ def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
     return False
 
 
-def record_answer(attempt: Attempt, number: int, values: list[str], *, now: datetime | None = None) -> Slot:
-    """Save the learner's answer to slot `number`; return the slot with its version and stored response.
+def record_answer(attempt: Attempt, number: int, data: QueryDict, *, now: datetime | None = None) -> Slot:
+    """Save the learner's answer to slot `number`, read from the posted form `data` by the item's type;
+    return the slot with its version and stored response.
 
     Practice: the first answer stands (its feedback has been seen); a repeat returns it unchanged.
     Exam: the answer may be changed until the attempt is finished; the response is replaced in place.
-    Raises InvalidAnswer/EmptyAnswer for a bad answer, AttemptClosed or DeadlinePassed when too late.
+    Raises InvalidAnswer/FixableAnswer for a bad answer, AnswerInProgress when the form only rearranged
+    the answer (nothing is saved), AttemptClosed or DeadlinePassed when too late.
     """
     try:
-        return _record_answer(attempt, number, values, now or timezone.now())
+        return _record_answer(attempt, number, data, now or timezone.now())
     except IntegrityError:
         # Only where row locks are no-ops (SQLite): a concurrent first answer to this slot won. Read it.
-        return _record_answer(attempt, number, values, now or timezone.now())
+        return _record_answer(attempt, number, data, now or timezone.now())
 
 
-def _record_answer(attempt: Attempt, number: int, values: list[str], now: datetime) -> Slot:
+def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime) -> Slot:
     with transaction.atomic():
         # One query reads the slot, its version and response, and locks the attempt row, so answers
         # and finishing never interleave.
@@ -158,7 +162,7 @@ def _record_answer(attempt: Attempt, number: int, values: list[str], now: dateti
         if slot is None:
             raise InvalidAnswer("That question is not part of this attempt.")
         version, locked = slot.version, slot.attempt
-        answer = version.item.parse_answer(version.spec, values)
+        answer = version.item.parse_answer(version.spec, data)
         if locked.is_finished:
             raise AttemptClosed("This attempt is already finished.")
         # Closing must commit, so the refusal is raised only after the transaction.
@@ -169,7 +173,7 @@ def _record_answer(attempt: Attempt, number: int, values: list[str], now: dateti
     raise DeadlinePassed("Time is up: the exam closed before this answer arrived, so it was not recorded.")
 
 
-def _save_response(attempt: Attempt, slot: Slot, answer: list[str], grade: Grade, now: datetime) -> None:
+def _save_response(attempt: Attempt, slot: Slot, answer: Any, grade: Grade, now: datetime) -> None:
     existing = getattr(slot, "response", None)
     if existing is None:
         slot.response = Response.objects.create(
@@ -220,14 +224,15 @@ class ItemResult:
         return self.review.grade
 
 
-def public_item(attempt: Attempt, slot: Slot) -> PublicItem:
+def public_item(attempt: Attempt, slot: Slot, answer: Any = None) -> PublicItem:
+    """The slot's item as the learner sees it, laid out for `answer` (their answer so far) if any."""
     version = slot.version
-    return version.item.public_view(version.stem, version.spec, attempt.option_rng(slot))
+    return version.item.public_view(version.stem, version.spec, attempt.option_rng(slot), answer)
 
 
 def item_review(attempt: Attempt, slot: Slot, response: Response | None) -> ItemReview:
     version = slot.version
-    answer = response.answer if response else []
+    answer = response.answer if response else None
     return version.item.review(version.spec, answer, attempt.option_rng(slot))
 
 

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .editing import QuestionDraft
-from .items import ITEM_TYPE_CHOICES, ItemReview, PublicItem
-from .items.choice import ChoiceItem
+from .items import ITEM_TYPE_CHOICES, ItemReview, ItemType, PublicItem
 from .models import Bank, Difficulty, Question, QuestionVersion, Quiz, Topic
 
 
@@ -106,13 +105,13 @@ class Preview:
     review: ItemReview
     version: QuestionVersion  # unsaved: the stem, explanation and source the feedback shows
     problems: list[str]
-    shuffled: bool
+    shuffle_note: str  # what learners see of the order, e.g. that options are shuffled
 
 
 class QuestionEditor:
     """The question form and the item type's own form, validated, saved and previewed together."""
 
-    def __init__(self, bank: Bank, item: ChoiceItem, data=None, *, question: Question | None = None):
+    def __init__(self, bank: Bank, item: ItemType, data=None, *, question: Question | None = None):
         self.item = item
         version = question.current_version if question else None
         initial = {}
@@ -189,7 +188,7 @@ class QuestionEditor:
             review=self.item.review(spec, self.item.key_answer(spec), None),
             version=version,
             problems=problems,
-            shuffled=self.item.shuffle,
+            shuffle_note=self.item.shuffle_note,
         )
 
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .items import ITEM_TYPE_CHOICES, get_item_type
+from .items import get_item_type, item_type_choices
 
 
 class Bank(models.Model):
@@ -82,7 +82,7 @@ class QuestionVersion(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    item_type = models.CharField(max_length=20, choices=ITEM_TYPE_CHOICES)
+    item_type = models.CharField(max_length=20, choices=item_type_choices)
     stem = models.TextField()
     explanation = models.TextField()
     source_section = models.CharField(max_length=200)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 
 from . import scheduling
@@ -75,9 +76,10 @@ def next_due(user, now: datetime) -> ReviewCard | None:
     )
 
 
-def public_item(card: ReviewCard) -> PublicItem:
+def public_item(card: ReviewCard, answer=None) -> PublicItem:
+    """The card's question as the learner sees it, laid out for `answer` (their answer so far) if any."""
     version = card.question.current_version
-    return version.item.public_view(version.stem, version.spec, card.option_rng())
+    return version.item.public_view(version.stem, version.spec, card.option_rng(), answer)
 
 
 class AlreadyReviewed(Exception):
@@ -92,16 +94,16 @@ class ReviewOutcome:
 
 
 def review_answer(
-    card: ReviewCard, values: list[str], round: int, *, now: datetime | None = None
+    card: ReviewCard, data: QueryDict, round: int, *, now: datetime | None = None
 ) -> ReviewOutcome:
-    """Grade an answer given in a review session and reschedule the card.
+    """Grade an answer given in a review session (the posted form `data`) and reschedule the card.
 
     `round` is the card's review count when the question was shown; a stale one raises AlreadyReviewed.
-    Raises InvalidAnswer/EmptyAnswer for a bad answer.
+    Raises InvalidAnswer/FixableAnswer for a bad answer, AnswerInProgress when the form only rearranged it.
     """
     now = now or timezone.now()
     version = card.question.current_version
-    answer = version.item.parse_answer(version.spec, values)
+    answer = version.item.parse_answer(version.spec, data)
     with transaction.atomic():
         locked = ReviewCard.objects.select_for_update().get(pk=card.pk)
         if locked.review_count != round:

@@ -7,9 +7,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.http import QueryDict
 
 from quizzes.formats.bankfile import BankData, QuestionData, QuizData
 from quizzes.formats.database import import_bank
+from quizzes.items.base import form_data
 from quizzes.models import Bank, Quiz
 
 PASSWORD = "correct-horse-battery-staple"
@@ -40,6 +42,11 @@ def educator(db) -> User:
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+def chosen(option_ids: list[str]) -> QueryDict:
+    """The form a learner posts for a choice item with these options ticked."""
+    return form_data({"option": list(option_ids)})
 
 
 def question_data(number: int, topic: str, item_type: str) -> QuestionData:

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quizzes import attempts, review_queue
 from quizzes.models import ReviewCard
+from tests.conftest import chosen
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +98,10 @@ def world(learner, other_learner, educator, practice_quiz):
     finished = attempts.start_attempt(learner, practice_quiz)
     slot = finished.slots.select_related("version").get(number=1)
     wrong = next(o["id"] for o in slot.version.spec["options"] if not o["correct"])
-    attempts.record_answer(finished, slot.number, [wrong])
+    attempts.record_answer(finished, slot.number, chosen([wrong]))
     attempts.finish_attempt(finished)
     card = ReviewCard.objects.get(user=learner)
-    review_queue.review_answer(card, [wrong], card.review_count)
+    review_queue.review_answer(card, chosen([wrong]), card.review_count)
     attempt = attempts.start_attempt(learner, practice_quiz)
     bank, question = practice_quiz.bank, practice_quiz.bank.questions.first()
     args = {

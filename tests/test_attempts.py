@@ -8,7 +8,7 @@ from django.utils import timezone
 from quizzes import attempts
 from quizzes.items import EmptyAnswer, InvalidAnswer
 from quizzes.models import Attempt, Response
-from tests.conftest import make_bank
+from tests.conftest import chosen, make_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,8 @@ def test_exam_gets_a_deadline_and_practice_does_not(learner, practice_quiz, exam
 def test_practice_keeps_the_first_answer(learner, practice_quiz):
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = slots(attempt)[0]
-    first = attempts.record_answer(attempt, slot.number, wrong_of(slot)).response
-    again = attempts.record_answer(attempt, slot.number, key_of(slot)).response
+    first = attempts.record_answer(attempt, slot.number, chosen(wrong_of(slot))).response
+    again = attempts.record_answer(attempt, slot.number, chosen(key_of(slot))).response
     assert again.pk == first.pk and again.answer == sorted(wrong_of(slot))
     assert Response.objects.filter(slot__attempt=attempt).count() == 1
 
@@ -74,8 +74,8 @@ def test_practice_keeps_the_first_answer(learner, practice_quiz):
 def test_exam_answer_can_be_changed_and_stays_one_response(learner, exam_quiz):
     attempt = attempts.start_attempt(learner, exam_quiz)
     slot = slots(attempt)[0]
-    attempts.record_answer(attempt, slot.number, wrong_of(slot))
-    changed = attempts.record_answer(attempt, slot.number, key_of(slot)).response
+    attempts.record_answer(attempt, slot.number, chosen(wrong_of(slot)))
+    changed = attempts.record_answer(attempt, slot.number, chosen(key_of(slot))).response
     assert changed.answer == sorted(key_of(slot)) and changed.points == changed.max_points
     assert changed.changed_at is not None
     assert Response.objects.filter(slot__attempt=attempt).count() == 1
@@ -85,9 +85,9 @@ def test_invalid_answers_record_nothing(learner, practice_quiz):
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = slots(attempt)[0]
     with pytest.raises(InvalidAnswer):
-        attempts.record_answer(attempt, slot.number, ["not-an-option"])
+        attempts.record_answer(attempt, slot.number, chosen(["not-an-option"]))
     with pytest.raises(EmptyAnswer):
-        attempts.record_answer(attempt, slot.number, [])
+        attempts.record_answer(attempt, slot.number, chosen([]))
     assert not Response.objects.exists()
 
 
@@ -95,9 +95,9 @@ def test_answer_after_the_deadline_is_refused_and_the_exam_is_closed_and_scored(
     start = timezone.now() - timedelta(minutes=40)
     attempt = attempts.start_attempt(learner, exam_quiz, now=start)
     first, second = slots(attempt)[:2]
-    attempts.record_answer(attempt, first.number, key_of(first), now=start + timedelta(minutes=1))
+    attempts.record_answer(attempt, first.number, chosen(key_of(first)), now=start + timedelta(minutes=1))
     with pytest.raises(attempts.DeadlinePassed):
-        attempts.record_answer(attempt, second.number, key_of(second))
+        attempts.record_answer(attempt, second.number, chosen(key_of(second)))
     attempt.refresh_from_db()
     assert attempt.is_finished and attempt.finished_at == attempt.deadline
     assert attempt.points == first.version.max_points
@@ -109,7 +109,7 @@ def test_an_answer_within_the_grace_seconds_still_counts(learner, exam_quiz):
     attempt = attempts.start_attempt(learner, exam_quiz, now=start)
     slot = slots(attempt)[0]
     late = attempt.deadline + attempts.DEADLINE_GRACE - timedelta(seconds=1)
-    attempts.record_answer(attempt, slot.number, key_of(slot), now=late)
+    attempts.record_answer(attempt, slot.number, chosen(key_of(slot)), now=late)
     assert Response.objects.filter(slot=slot).exists()
 
 
@@ -118,15 +118,15 @@ def test_nothing_is_recorded_once_the_attempt_is_finished(learner, practice_quiz
     attempts.finish_attempt(attempt)
     slot = slots(attempt)[0]
     with pytest.raises(attempts.AttemptClosed):
-        attempts.record_answer(attempt, slot.number, key_of(slot))
+        attempts.record_answer(attempt, slot.number, chosen(key_of(slot)))
 
 
 def test_finish_scores_points_over_maxima_and_twice_changes_nothing(learner, practice_quiz):
     attempt = attempts.start_attempt(learner, practice_quiz)
     all_slots = slots(attempt)
     for slot in all_slots[:3]:
-        attempts.record_answer(attempt, slot.number, key_of(slot))
-    attempts.record_answer(attempt, all_slots[3].number, wrong_of(all_slots[3]))
+        attempts.record_answer(attempt, slot.number, chosen(key_of(slot)))
+    attempts.record_answer(attempt, all_slots[3].number, chosen(wrong_of(all_slots[3])))
     attempts.finish_attempt(attempt)
     expected = sum(s.version.max_points for s in all_slots[:3])
     attempt.refresh_from_db()
@@ -141,7 +141,7 @@ def test_finish_scores_points_over_maxima_and_twice_changes_nothing(learner, pra
 def test_results_review_every_item_and_break_down_by_topic(learner, practice_quiz):
     attempt = attempts.start_attempt(learner, practice_quiz)
     all_slots = slots(attempt)
-    attempts.record_answer(attempt, all_slots[0].number, key_of(all_slots[0]))
+    attempts.record_answer(attempt, all_slots[0].number, chosen(key_of(all_slots[0])))
     attempts.finish_attempt(attempt)
     items, topics = attempts.results(attempt)
     assert [i.slot.number for i in items] == list(range(1, 11))
@@ -156,7 +156,7 @@ def test_sata_partial_credit_reaches_the_attempt_total(learner):
     bank = make_bank(3, slug="sata", practice_count=3)
     attempt = attempts.start_attempt(learner, bank.quizzes.get(slug="practice"))
     sata = next(s for s in slots(attempt) if s.version.item_type == "multiple")
-    one_key = key_of(sata)[:1]
+    one_key = chosen(key_of(sata)[:1])
     response = attempts.record_answer(attempt, sata.number, one_key).response
     assert (response.points, response.max_points) == (1, 2)
 

@@ -102,7 +102,9 @@ def test_attempts_keep_their_versions_so_scores_never_change(learner, educator):
     attempt = attempts.start_attempt(learner, bank.quizzes.get(slug="practice"))
     slot = next(s for s in attempt.slots.select_related("version") if s.version.item_type == "multiple")
     old = slot.version
-    attempts.record_answer(attempt, slot.number, old.item.key_answer(old.spec))
+    attempts.record_answer(
+        attempt, slot.number, old.item.answer_form(old.spec, old.item.key_answer(old.spec))
+    )
     attempts.finish_attempt(attempt)
     score = (attempt.points, attempt.max_points)
     assert attempt.points == old.max_points

@@ -249,7 +249,12 @@ def test_the_pass_mark_is_copied_at_the_start_and_shown_with_the_result(learner_
     quiz = new_quiz(bank, pass_mark_percent=50, question_count=3)
     attempt = attempts.start_attempt(learner, quiz)
     for slot in attempt.slots.select_related("version"):
-        attempts.record_answer(attempt, slot.number, slot.version.item.key_answer(slot.version.spec))
+        version = slot.version
+        attempts.record_answer(
+            attempt,
+            slot.number,
+            version.item.answer_form(version.spec, version.item.key_answer(version.spec)),
+        )
     attempts.finish_attempt(attempt)
     Quiz.objects.filter(pk=quiz.pk).update(pass_mark_percent=100)
     attempt.refresh_from_db()

@@ -562,7 +562,10 @@ def test_a_question_learners_have_answered_can_only_be_archived(educator_client,
     )
     attempt = attempts.start_attempt(learner, quiz)
     slot = attempt.slots.select_related("version").get()
-    attempts.record_answer(attempt, slot.number, slot.version.item.key_answer(slot.version.spec))
+    version = slot.version
+    attempts.record_answer(
+        attempt, slot.number, version.item.answer_form(version.spec, version.item.key_answer(version.spec))
+    )
     html = educator_client.get(url("question-edit", question.pk)).content.decode()
     assert url("question-delete", question.pk) not in html and "cannot be deleted" in html
     html = educator_client.get(url("question-delete", question.pk)).content.decode()

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from quizzes import attempts
 from quizzes.models import Attempt, Bank, Question, QuestionVersion, Response, Review, ReviewCard, Slot, Topic
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, chosen
 
 # Transactional: flushing inside a test transaction is refused by PostgreSQL (pending trigger events).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +47,7 @@ def test_backup_restores_everything_into_an_empty_database(tmp_path, learner, ed
     bank.save()
     attempt = attempts.start_attempt(learner, practice_quiz)
     for slot in attempt.slots.select_related("version")[:4]:
-        attempts.record_answer(attempt, slot.number, [slot.version.spec["options"][-1]["id"]])
+        attempts.record_answer(attempt, slot.number, chosen([slot.version.spec["options"][-1]["id"]]))
     attempts.finish_attempt(attempt)
     attempts.start_attempt(learner, bank.quizzes.get(slug="exam"))  # one left unfinished
     before = snapshot()

@@ -6,6 +6,7 @@ import pytest
 
 from quizzes.items import EmptyAnswer, InvalidAnswer, get_item_type
 from quizzes.items.multiple import sata_points
+from tests.conftest import chosen
 
 
 def spec(*flags: bool) -> dict:
@@ -98,7 +99,7 @@ def test_true_false_options_must_be_true_then_false():
 
 def test_public_view_carries_no_key_and_no_rationale():
     view = SINGLE.public_view("Stem?", spec(False, True, False, False), random.Random(1))
-    assert set(vars(view)) == {"stem", "options", "input_type", "instructions"}
+    assert set(vars(view)) == {"stem", "options", "input_type", "instructions", "template"}
     assert all(set(vars(o)) == {"id", "text"} for o in view.options)
 
 
@@ -130,12 +131,12 @@ def test_true_false_is_never_shuffled():
 def test_parse_answer_refuses_foreign_ids_and_several_answers_to_a_single_item():
     item_spec = spec(True, False, False)
     with pytest.raises(InvalidAnswer):
-        SINGLE.parse_answer(item_spec, ["nope"])
+        SINGLE.parse_answer(item_spec, chosen(["nope"]))
     with pytest.raises(InvalidAnswer):
-        SINGLE.parse_answer(item_spec, ["o0", "o1"])
+        SINGLE.parse_answer(item_spec, chosen(["o0", "o1"]))
     with pytest.raises(EmptyAnswer):
-        SATA.parse_answer(item_spec, [])
-    assert SATA.parse_answer(item_spec, ["o1", "o0", "o1"]) == ["o0", "o1"]
+        SATA.parse_answer(item_spec, chosen([]))
+    assert SATA.parse_answer(item_spec, chosen(["o1", "o0", "o1"])) == ["o0", "o1"]
 
 
 def test_review_lists_options_in_the_order_the_learner_saw_them():

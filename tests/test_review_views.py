@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from quizzes import attempts
 from quizzes.models import Attempt, Review, ReviewCard
+from tests.conftest import chosen
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def due_card(learner, practice_quiz) -> ReviewCard:
     """A practice answer given wrongly in a finished attempt, with its card made due now."""
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = attempt.slots.select_related("version").get(number=1)
-    attempts.record_answer(attempt, slot.number, options(slot.version, correct=False))
+    attempts.record_answer(attempt, slot.number, chosen(options(slot.version, correct=False)))
     attempts.finish_attempt(attempt)
     ReviewCard.objects.update(due=timezone.now() - timedelta(minutes=1))
     return ReviewCard.objects.select_related("question__current_version").get()
@@ -38,7 +39,7 @@ def answer(client, card, option_ids, **extra):
 def test_a_mistake_enters_the_queue_when_its_attempt_is_finished(learner, practice_quiz):
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = attempt.slots.select_related("version").get(number=1)
-    attempts.record_answer(attempt, slot.number, options(slot.version, correct=False))
+    attempts.record_answer(attempt, slot.number, chosen(options(slot.version, correct=False)))
     assert not ReviewCard.objects.exists()  # answers are final only once the attempt is
     attempts.finish_attempt(attempt)
     assert ReviewCard.objects.get().question == slot.version.question
@@ -139,7 +140,7 @@ def test_a_past_attempt_shows_the_item_as_answered_after_the_item_is_edited(
     attempt = attempts.start_attempt(learner, practice_quiz)
     slot = attempt.slots.select_related("version__question").get(number=1)
     original_stem = slot.version.stem
-    attempts.record_answer(attempt, slot.number, options(slot.version, correct=True))
+    attempts.record_answer(attempt, slot.number, chosen(options(slot.version, correct=True)))
     attempts.finish_attempt(attempt)
     data = export_bank(bank)
     edited = next(q for q in data.questions if q.key == slot.version.question.key)

@@ -8,6 +8,7 @@ from fsrs import Rating
 from quizzes import review_queue, scheduling
 from quizzes.items import EmptyAnswer, Grade
 from quizzes.models import Review, ReviewCard
+from tests.conftest import chosen
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -93,12 +94,14 @@ def test_a_review_reschedules_the_card_and_a_stale_round_is_refused(learner, ban
     review_queue.note_answers(learner.pk, [(version, [], Grade(0, 1))], now=NOW)
     card = review_queue.next_due(learner, NOW + timedelta(minutes=5))
     outcome = review_queue.review_answer(
-        card, key(version), card.review_count, now=NOW + timedelta(minutes=5)
+        card, chosen(key(version)), card.review_count, now=NOW + timedelta(minutes=5)
     )
     assert outcome.review.grade.is_correct
     assert outcome.card.due == NOW + timedelta(minutes=15)  # Good in learning: the 10-minute step
     with pytest.raises(review_queue.AlreadyReviewed):
-        review_queue.review_answer(card, key(version), card.review_count, now=NOW + timedelta(minutes=6))
+        review_queue.review_answer(
+            card, chosen(key(version)), card.review_count, now=NOW + timedelta(minutes=6)
+        )
     with pytest.raises(EmptyAnswer):
-        review_queue.review_answer(outcome.card, [], outcome.card.review_count)
+        review_queue.review_answer(outcome.card, chosen([]), outcome.card.review_count)
     assert Review.objects.filter(source="review").count() == 1

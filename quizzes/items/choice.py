@@ -5,32 +5,61 @@ Option ids are random and assigned when a version is created, so they say nothin
 """
 
 import random
-import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.http import QueryDict
 
 from .base import (
     EmptyAnswer,
     Grade,
     InvalidAnswer,
     ItemReview,
+    ItemType,
     PublicItem,
-    PublicOption,
-    ReviewOption,
     SpecError,
+    form_data,
+    new_id,
+    shuffled,
 )
 from .forms import ChoiceOptionsFormSet, choice_options_formset
 
 
-def new_option_id() -> str:
-    return secrets.token_hex(4)
+@dataclass(frozen=True)
+class PublicOption:
+    id: str
+    text: str
 
 
-class ChoiceItem:
+@dataclass(frozen=True)
+class ChoicePublic(PublicItem):
+    options: tuple[PublicOption, ...]
+    input_type: str  # "radio" or "checkbox"
+
+
+@dataclass(frozen=True)
+class ReviewOption:
+    text: str
+    rationale: str
+    is_key: bool
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class ChoiceReview(ItemReview):
+    """Every option, the key and each rationale."""
+
+    options: tuple[ReviewOption, ...]
+
+
+class ChoiceItem(ItemType):
     name: str
     label: str
+    template_name = "quizzes/items/choice.html"
     input_type = "radio"
     instructions = "Choose one answer."
     shuffle = True
+    shuffle_note = "Learners see the options in a random order, unless the quiz keeps them as written."
     fields = ("options",)  # the spec's fields, as they appear in a bank file
     min_options = 2
     max_options = 8
@@ -86,7 +115,7 @@ class ChoiceItem:
         return {
             "options": [
                 {
-                    "id": option.get("id") or new_option_id(),
+                    "id": option.get("id") or new_id(),
                     "text": option["text"].strip(),
                     "correct": option["correct"],
                     "rationale": option["rationale"].strip(),
@@ -111,19 +140,21 @@ class ChoiceItem:
         return choice_options_formset(self, data, spec=spec)
 
     # -- taking ----------------------------------------------------------------------------------
-    def public_view(self, stem: str, spec: dict, rng: random.Random | None) -> PublicItem:
+    def public_view(self, stem: str, spec: dict, rng: random.Random | None, answer=None) -> ChoicePublic:
         """The item as a learner sees it; options are shuffled by `rng`, or kept in order when it is None."""
         options = [PublicOption(id=o["id"], text=o["text"]) for o in spec["options"]]
-        if self.shuffle and rng is not None:
-            rng.shuffle(options)
-        return PublicItem(
-            stem=stem, options=tuple(options), input_type=self.input_type, instructions=self.instructions
+        return ChoicePublic(
+            stem=stem,
+            instructions=self.instructions,
+            template=self.question_template,
+            options=tuple(shuffled(options, rng if self.shuffle else None)),
+            input_type=self.input_type,
         )
 
-    def parse_answer(self, spec: dict, values: Sequence[str]) -> list[str]:
-        """Turn the submitted option ids into an answer; refuse ids that are not this item's."""
+    def parse_answer(self, spec: dict, data: QueryDict) -> list[str]:
+        """The ticked option ids (`option`) as the answer; refuse ids that are not this item's."""
         known = {o["id"] for o in spec["options"]}
-        chosen = list(dict.fromkeys(values))  # a repeated id counts once
+        chosen = list(dict.fromkeys(data.getlist("option")))  # a repeated id counts once
         if not chosen:
             raise EmptyAnswer("Choose an answer before submitting.")
         if any(value not in known for value in chosen):
@@ -132,16 +163,20 @@ class ChoiceItem:
             raise InvalidAnswer("This question takes exactly one answer.")
         return sorted(chosen)
 
-    def grade(self, spec: dict, answer: Sequence[str]) -> Grade:
+    def answer_form(self, spec: dict, answer: Sequence[str]) -> QueryDict:
+        return form_data({"option": list(answer)})
+
+    def score(self, spec: dict, answer: Sequence[str]) -> Grade:
         keys = {o["id"] for o in spec["options"] if o["correct"]}
         return Grade(points=1.0 if set(answer) == keys else 0.0, max_points=1.0)
 
-    def review(self, spec: dict, answer: Sequence[str], rng: random.Random | None) -> ItemReview:
+    def review(self, spec: dict, answer: Sequence[str] | None, rng: random.Random | None) -> ChoiceReview:
         """Every option in the order the learner saw it, with the key and the learner's choice."""
         order = [o.id for o in self.public_view("", spec, rng).options]
         by_id = {o["id"]: o for o in spec["options"]}
-        chosen = set(answer)
-        return ItemReview(
+        chosen = set(answer or ())
+        return ChoiceReview(
+            template=self.review_template,
             options=tuple(
                 ReviewOption(
                     text=by_id[i]["text"],

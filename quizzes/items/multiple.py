@@ -30,7 +30,7 @@ class SelectAllThatApply(ChoiceItem):
     def max_points(self, spec: dict) -> float:
         return float(sum(1 for o in spec["options"] if o["correct"]))
 
-    def grade(self, spec: dict, answer: Sequence[str]) -> Grade:
+    def score(self, spec: dict, answer: Sequence[str]) -> Grade:
         keys = {o["id"] for o in spec["options"] if o["correct"]}
         chosen = set(answer)
         points = sata_points(len(chosen & keys), len(chosen - keys))

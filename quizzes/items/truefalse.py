@@ -9,6 +9,7 @@ class TrueFalse(ChoiceItem):
     name = "truefalse"
     label = "True or false"
     shuffle = False
+    shuffle_note = ""
     min_options = max_options = 2
 
     def validate(self, spec: dict) -> list[SpecError]:

@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes import review_queue
 from quizzes.access import get_card_for
-from quizzes.items import EmptyAnswer, InvalidAnswer
+from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
 from quizzes.models import Question, Review, ReviewCard
 
 TEMPLATE = "quizzes/review_session.html"
@@ -34,9 +34,11 @@ def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not (round_text.isascii() and round_text.isdigit() and len(round_text) <= 9):
         return render(request, "400.html", {"message": "That review could not be read."}, status=400)
     try:
-        outcome = review_queue.review_answer(card, request.POST.getlist("option"), int(round_text))
-    except EmptyAnswer as exc:
-        return _render_question(request, card, error=str(exc))
+        outcome = review_queue.review_answer(card, request.POST, int(round_text))
+    except AnswerInProgress as change:  # e.g. a step moved up: show the answer so far, record nothing
+        return _render_question(request, card, draft=change.draft, focus=change.focus)
+    except FixableAnswer as exc:
+        return _render_question(request, card, error=str(exc), draft=exc.draft)
     except InvalidAnswer as exc:
         return render(request, "400.html", {"message": str(exc)}, status=400)
     except review_queue.AlreadyReviewed:
@@ -74,10 +76,12 @@ def _queue_status(request: HttpRequest) -> dict:
     }
 
 
-def _render_question(request: HttpRequest, card: ReviewCard | None, *, error: str = "") -> HttpResponse:
-    context = {"card": card, "error": error, **_queue_status(request)}
+def _render_question(
+    request: HttpRequest, card: ReviewCard | None, *, error: str = "", draft=None, focus: str = ""
+) -> HttpResponse:
+    context = {"card": card, "error": error, "answer": draft, "focus": focus, **_queue_status(request)}
     if card is not None:
-        context["item"] = review_queue.public_item(card)
+        context["item"] = review_queue.public_item(card, draft)
     return render(request, TEMPLATE + "#review-card" if request.htmx else TEMPLATE, context)
 
 

@@ -17,7 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from quizzes import attempts, stats
 from quizzes.access import get_attempt_for, get_quiz_for
-from quizzes.items import EmptyAnswer, InvalidAnswer
+from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
 from quizzes.models import Attempt, Quiz, Response, Slot
 
 
@@ -84,9 +84,13 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     if number is None:
         return _bad_request(request, "That question is not part of this attempt.")
     try:
-        slot = attempts.record_answer(attempt, number, request.POST.getlist("option"))
-    except EmptyAnswer as exc:
-        return _render_item(request, attempt, _slots(attempt).get(number=number), error=str(exc))
+        slot = attempts.record_answer(attempt, number, request.POST)
+    except AnswerInProgress as change:  # e.g. a step moved up: show the answer so far, record nothing
+        slot = _slots(attempt).get(number=number)
+        return _render_item(request, attempt, slot, draft=change.draft, focus=change.focus)
+    except FixableAnswer as exc:
+        slot = _slots(attempt).get(number=number)
+        return _render_item(request, attempt, slot, error=str(exc), draft=exc.draft)
     except InvalidAnswer as exc:
         return _bad_request(request, str(exc))
     except attempts.AttemptClosed as exc:
@@ -170,12 +174,17 @@ def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def _render_item(request: HtmxHttpRequest, attempt: Attempt, slot: Slot, *, error: str = "") -> HttpResponse:
+def _render_item(
+    request: HtmxHttpRequest, attempt: Attempt, slot: Slot, *, error: str = "", draft=None, focus: str = ""
+) -> HttpResponse:
+    """The item, or in practice once answered its feedback. `draft` is an answer being built or sent back
+    with an error; `focus` the control that keeps the keyboard focus (else the heading takes it)."""
     response = getattr(slot, "response", None)
     context = {
         "attempt": attempt,
         "number": slot.number,
         "error": error,
+        "focus": focus,
         "next_number": slot.number + 1 if slot.number < attempt.slot_count else None,
         "time_left": attempt.deadline - timezone.now() if attempt.deadline else None,
     }
@@ -184,7 +193,8 @@ def _render_item(request: HtmxHttpRequest, attempt: Attempt, slot: Slot, *, erro
         context["review"] = attempts.item_review(attempt, slot, response)
         context["version"] = slot.version
     else:
-        context["item"] = attempts.public_item(attempt, slot)
-        context["chosen"] = set(response.answer) if response else set()
+        answer = draft if draft is not None or error or focus else getattr(response, "answer", None)
+        context["answer"] = answer
+        context["item"] = attempts.public_item(attempt, slot, answer)
     template = ITEM_TEMPLATE + "#question-card" if request.htmx else ITEM_TEMPLATE
     return render(request, template, context)
