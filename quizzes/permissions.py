@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.shortcuts import get_object_or_404
 
 from .demo import EDUCATORS
-from .models import Bank, Question, Quiz, Topic
+from .models import Assignment, Bank, Classroom, Question, Quiz, Topic
 
 # The session remembers whether the user is an educator, so the nav can show the Author link without
 # a query on every page (base.html reads it). Views never trust it: they ask is_educator().
@@ -92,6 +92,39 @@ def get_question_for(user, pk: int) -> Question:
 
 def get_authored_quiz_for(user, pk: int) -> Quiz:
     return get_object_or_404(_owned(Quiz.objects.select_related("bank"), user, "bank__owner"), pk=pk)
+
+
+# -- classes ----------------------------------------------------------------------------------------------
+
+
+def quizzes_for(user) -> QuerySet[Quiz]:
+    """The quizzes an educator may assign and analyse: those of their own banks."""
+    return _owned(Quiz.objects.select_related("bank"), user, "bank__owner")
+
+
+def classes_for(user) -> QuerySet[Classroom]:
+    """The classes the user teaches (a superuser: every class)."""
+    return _owned(Classroom.objects.all(), user, "owner")
+
+
+def get_class_for(user, pk: int) -> Classroom:
+    return get_object_or_404(classes_for(user), pk=pk)
+
+
+def get_assignment_for(user, pk: int) -> Assignment:
+    assignments = Assignment.objects.select_related("classroom", "quiz")
+    return get_object_or_404(_owned(assignments, user, "classroom__owner"), pk=pk)
+
+
+def teaches(user, learner_id: int, quiz_id: int) -> bool:
+    """Whether the user teaches a class that the learner is in and that has the quiz assigned.
+
+    The one membership check behind an educator's view of a learner's results: leaving the class, or the
+    quiz being unassigned, ends it. One query (none for a learner).
+    """
+    if not is_educator(user):
+        return False
+    return classes_for(user).filter(memberships__user_id=learner_id, assignments__quiz_id=quiz_id).exists()
 
 
 # -- promotion --------------------------------------------------------------------------------------------

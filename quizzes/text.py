@@ -33,3 +33,12 @@ def render_markdown(text: str) -> SafeString:
 def render_markdown_inline(text: str) -> SafeString:
     """One line of Markdown, for places like a legend or a label where blocks are not allowed."""
     return _clean(_markdown.renderInline(text or ""))
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may after trimming).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """User text for a CSV cell: a leading quote keeps spreadsheet programs from running it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authoring, educators, history, home, quiz_builder, review, taking
+from .views import analysis, authoring, classes, educators, history, home, quiz_builder, review, taking
 
 app_name = "quizzes"
 
@@ -57,4 +57,27 @@ urlpatterns += [
     path("author/quizzes/<int:pk>/edit/", quiz_builder.quiz_edit, name="quiz-edit"),
     path("author/educators/", educators.educator_list, name="educator-list"),
     path("author/educators/<int:pk>/promote/", educators.educator_promote, name="educator-promote"),
+]
+
+# Classes: learners join with a code and see their assignments; their educator (quizzes.permissions decides)
+# manages the class, its assignments and gradebook, and analyses the items of their quizzes.
+urlpatterns += [
+    path("classes/", classes.membership_list, name="membership-list"),
+    path("classes/join/", classes.class_join, name="class-join"),
+    path("author/classes/", classes.class_list, name="class-list"),
+    path("author/classes/new/", classes.class_create, name="class-create"),
+    path("author/classes/<int:pk>/", classes.class_detail, name="class-detail"),
+    path("author/classes/<int:pk>/code/", classes.class_code, name="class-code"),
+    path(
+        "author/classes/<int:pk>/members/<int:user_pk>/remove/",
+        classes.class_member_remove,
+        name="class-member-remove",
+    ),
+    path("author/classes/<int:pk>/assignments/new/", classes.assignment_create, name="assignment-create"),
+    path("author/assignments/<int:pk>/edit/", classes.assignment_edit, name="assignment-edit"),
+    path("author/assignments/<int:pk>/delete/", classes.assignment_delete, name="assignment-delete"),
+    path("author/classes/<int:pk>/gradebook/", classes.class_gradebook, name="class-gradebook"),
+    path("author/classes/<int:pk>/gradebook.csv", classes.class_gradebook_csv, name="class-gradebook-csv"),
+    path("author/quizzes/<int:pk>/analysis/", analysis.quiz_analysis, name="quiz-analysis"),
+    path("author/banks/<slug:slug>/analysis/", analysis.bank_analysis, name="bank-analysis"),
 ]

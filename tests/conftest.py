@@ -174,3 +174,49 @@ def make_owned_bank(owner: User, questions: int = 12, *, slug: str = "owned") ->
 @pytest.fixture
 def educator_bank(educator) -> Bank:
     return make_owned_bank(educator)
+
+
+def make_scored_attempt(user, quiz: Quiz, marks: list, *, finished_at=None, answers=None):
+    """A finished attempt whose slot n holds the nth question of the quiz's bank and scores marks[n].
+
+    A mark of None leaves that slot unanswered. `answers` (optional) gives each slot's stored answer.
+    """
+    from django.utils import timezone
+
+    from quizzes.models import Attempt, Response, Slot
+
+    finished_at = finished_at or timezone.now()
+    versions = [
+        q.current_version for q in quiz.bank.questions.select_related("current_version").order_by("pk")
+    ][: len(marks)]
+    attempt = Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        mode=quiz.mode,
+        seed=1,
+        slot_count=len(marks),
+        started_at=finished_at,
+        finished_at=finished_at,
+        points=sum(m for m in marks if m is not None),
+        max_points=sum(v.max_points for v in versions),
+    )
+    for number, (version, mark) in enumerate(zip(versions, marks, strict=True), start=1):
+        slot = Slot.objects.create(attempt=attempt, number=number, version=version)
+        if mark is not None:
+            answer = answers[number - 1] if answers else []
+            Response.objects.create(
+                slot=slot, answer=answer, points=mark, max_points=version.max_points, answered_at=finished_at
+            )
+    return attempt
+
+
+def make_classroom(owner: User, members=(), quizzes=(), *, name: str = "Cohort A", due_at=None):
+    """A class of `owner` with the given learners in it and quizzes assigned."""
+    from quizzes import classes
+    from quizzes.models import Membership
+
+    classroom = classes.create_classroom(owner, name)
+    Membership.objects.bulk_create(Membership(classroom=classroom, user=m) for m in members)
+    for quiz in quizzes:
+        classes.assign(classroom, quiz, due_at)
+    return classroom

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from quizzes import attempts, review_queue
 from quizzes.models import ReviewCard
-from tests.conftest import chosen
+from tests.conftest import chosen, make_classroom, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,23 @@ RULES = {
     "quizzes:quiz-edit": rule("get", LOGIN, 403, 403, 404),
     "quizzes:educator-list": rule("get", LOGIN, 403, 403, 200),
     "quizzes:educator-promote": rule("post", LOGIN, 403, 403, 302),
+    # classes: a learner's own classes and joining are open to every signed-in user
+    "quizzes:membership-list": rule("get", LOGIN, 200, 200, 200),
+    "quizzes:class-join": rule("get", LOGIN, 200, 200, 200),
+    # an educator's classes and item analysis: learners get 403; the class (another educator's, with OWNER in
+    # it) and the quiz and bank are not this educator's, so they are 404
+    "quizzes:class-list": rule("get", LOGIN, 403, 403, 200),
+    "quizzes:class-create": rule("get", LOGIN, 403, 403, 200),
+    "quizzes:class-detail": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:class-code": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:class-member-remove": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:assignment-create": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:assignment-edit": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:assignment-delete": rule("post", LOGIN, 403, 403, 404),
+    "quizzes:class-gradebook": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:class-gradebook-csv": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:quiz-analysis": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:bank-analysis": rule("get", LOGIN, 403, 403, 404),
     # accounts
     "login": rule("get", 200, 302, 302, 302),
     "logout": rule("post", 302, 302, 302, 302),
@@ -104,6 +121,7 @@ def world(learner, other_learner, educator, practice_quiz):
     review_queue.review_answer(card, chosen([wrong]), card.review_count)
     attempt = attempts.start_attempt(learner, practice_quiz)
     bank, question = practice_quiz.bank, practice_quiz.bank.questions.first()
+    classroom = make_classroom(make_user("teacher", "Educator"), [learner], [practice_quiz])
     args = {
         "attempt": [attempt.code],
         "card": [card.pk],
@@ -115,6 +133,10 @@ def world(learner, other_learner, educator, practice_quiz):
         "version": [question.pk, 1],
         "item type": [bank.slug, "single"],
         "user": [other_learner.pk],
+        # classes: another educator's class, with the learner in it and the quiz assigned
+        "class": [classroom.pk],
+        "member": [classroom.pk, learner.pk],
+        "assignment": [classroom.assignments.get().pk],
     }
     return {"OWNER": learner, "OTHER": other_learner, "EDU": educator, "attempt": attempt, "args": args}
 
@@ -140,6 +162,16 @@ AUTHORING_ARGS = {
     "quizzes:question-restore": "version",
     "quizzes:quiz-edit": "quiz",
     "quizzes:educator-promote": "user",
+    "quizzes:class-detail": "class",
+    "quizzes:class-code": "class",
+    "quizzes:assignment-create": "class",
+    "quizzes:class-gradebook": "class",
+    "quizzes:class-gradebook-csv": "class",
+    "quizzes:class-member-remove": "member",
+    "quizzes:assignment-edit": "assignment",
+    "quizzes:assignment-delete": "assignment",
+    "quizzes:quiz-analysis": "quiz",
+    "quizzes:bank-analysis": "bank",
 }
 
 

@@ -13,6 +13,7 @@ from quizzes import stats
 from quizzes.charts import score_chart
 from quizzes.forms import HistoryFilterForm
 from quizzes.models import Attempt
+from quizzes.text import csv_safe
 
 PAGE_SIZE = 20
 CHART_POINTS = 30  # the chart shows the latest attempts; the table below it pages through all of them
@@ -54,7 +55,7 @@ def attempt_history_csv(request: HttpRequest) -> HttpResponse:
     for attempt in attempts.order_by("finished_at", "pk").iterator():
         writer.writerow(
             [
-                _csv_safe(attempt.quiz.title),
+                csv_safe(attempt.quiz.title),
                 attempt.mode,
                 attempt.started_at.isoformat(),
                 attempt.finished_at.isoformat(),
@@ -65,11 +66,6 @@ def attempt_history_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from reading a title as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
 from quizzes import attempts, stats
-from quizzes.access import get_attempt_for, get_quiz_for
+from quizzes.access import get_attempt_for, get_attempt_to_review, get_quiz_for
 from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
 from quizzes.models import Attempt, Quiz, Response, Slot
 
@@ -131,13 +131,20 @@ def attempt_finish(request: HtmxHttpRequest, code) -> HttpResponse:
 @require_GET
 @login_required
 def attempt_result(request: HtmxHttpRequest, code) -> HttpResponse:
-    attempt = get_attempt_for(request.user, code)
+    # The learner's own attempt, or one their educator may review (see get_attempt_to_review).
+    attempt = get_attempt_to_review(request.user, code)
     attempts.close_if_expired(attempt)
     if not attempt.is_finished:  # the review shows the key: never before the attempt is over
         return redirect(attempt)
     items, topics = attempts.results(attempt)
     standing = stats.standings([attempt])[attempt.pk]
-    context = {"attempt": attempt, "items": items, "topics": topics, "standing": standing}
+    context = {
+        "attempt": attempt,
+        "items": items,
+        "topics": topics,
+        "standing": standing,
+        "own": attempt.user_id == request.user.pk,
+    }
     return render(request, "quizzes/attempt_result.html", context)
 
 
