@@ -12,6 +12,7 @@ from .base import (
     SpecError,
 )
 from .multiple import SelectAllThatApply
+from .numeric import Numeric
 from .single import SingleAnswer
 from .truefalse import TrueFalse
 
@@ -21,6 +22,7 @@ ITEM_TYPES: dict[str, ItemType] = {
         SingleAnswer(),
         SelectAllThatApply(),
         TrueFalse(),
+        Numeric(),
     )
 }
 ITEM_TYPE_CHOICES = [(name, item.label) for name, item in ITEM_TYPES.items()]

@@ -1,0 +1,186 @@
+"""What every item type must do, checked for each: no key before answering, the answer through the real
+form (htmx and plain POST), form errors and 400s that change nothing, the review, the bank file round trip
+and the editor. Each type's own rules (grading tables, parsing, its editor's fields) have their own module.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from quizzes.formats import bankfile
+from quizzes.formats.database import export_bank
+from quizzes.items import ITEM_TYPES, get_item_type
+from quizzes.models import Bank, Response
+from tests.itemkit import (
+    EXPLANATION,
+    HTMX,
+    KEY_MARKERS,
+    item_url,
+    key_form,
+    one_item_bank,
+    post_answer,
+    question,
+    start,
+    version_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Example:
+    """One question of a type, and forms that answer it."""
+
+    type: str
+    spec: dict
+    secrets: tuple[str, ...]  # text only the key holds: never on a page before the answer
+    wrong: dict  # a form that scores nothing (or less than full marks)
+    malformed: list[dict] = field(default_factory=list)  # forms no page of ours sends: each a 400
+
+
+EXAMPLES = {
+    "numeric": Example(
+        type="numeric",
+        spec={"accept": {"value": 4242.5, "tolerance": 0.25}, "unit": "mg"},
+        secrets=("4242", "0.25"),
+        wrong={"number": "17"},
+        malformed=[{"number": "9" * 300}, {"number": ["1", "2"]}],
+    ),
+    "numeric-range": Example(
+        type="numeric",
+        spec={"accept": {"min": 7373, "max": 8383}, "unit": "%"},
+        secrets=("7373", "8383"),
+        wrong={"number": "50%"},
+    ),
+}
+
+# Every registered type beyond the three choice types has an example here.
+NEW_TYPES = set(ITEM_TYPES) - {"single", "multiple", "truefalse"}
+
+
+def test_every_new_item_type_has_an_example():
+    assert {e.type for e in EXAMPLES.values()} == NEW_TYPES
+
+
+@pytest.fixture(params=sorted(EXAMPLES))
+def example(request) -> Example:
+    return EXAMPLES[request.param]
+
+
+@pytest.fixture
+def bank(example) -> Bank:
+    return one_item_bank(example.type, example.spec)
+
+
+def test_an_unanswered_item_carries_no_key(learner_client, learner, bank, example):
+    attempt = start(learner, bank)
+    for extra in ({}, HTMX):
+        response = learner_client.get(item_url(attempt), **extra)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "STEM-MARK" in html and "<fieldset" in html and "<legend" in html
+        for secret in (*example.secrets, *KEY_MARKERS):
+            assert secret not in html, secret
+    assert "<html" not in html and html.lstrip().startswith('<section id="question-card"')
+
+
+def test_an_answered_exam_item_shows_the_answer_given_but_no_key(learner_client, learner, bank, example):
+    attempt = start(learner, bank, "exam")
+    assert post_answer(learner_client, attempt, example.wrong).status_code == 302
+    html = learner_client.get(item_url(attempt)).content.decode()
+    for secret in (*example.secrets, *KEY_MARKERS):
+        assert secret not in html, secret
+
+
+def test_the_key_through_the_form_scores_full_marks_with_htmx(learner_client, learner, bank):
+    attempt = start(learner, bank)
+    version = version_of(attempt)
+    response = post_answer(learner_client, attempt, key_form(version), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="question-card"')
+    assert "<strong>Correct</strong>" in html and EXPLANATION in html
+    points = version.max_points
+    assert f"{points:g} of {points:g} point" in html
+    assert Response.objects.get().points == points
+
+
+def test_a_wrong_answer_without_javascript_redirects_to_its_feedback(learner_client, learner, bank, example):
+    attempt = start(learner, bank)
+    response = post_answer(learner_client, attempt, example.wrong)
+    assert response.status_code == 302 and response.url == item_url(attempt)
+    html = learner_client.get(response.url).content.decode()
+    assert "Your answer" in html and "Correct answer" in html and EXPLANATION in html
+    assert Response.objects.get().points < version_of(attempt).max_points
+
+
+def test_nothing_answered_is_a_form_error_that_records_nothing(learner_client, learner, bank):
+    attempt = start(learner, bank)
+    response = post_answer(learner_client, attempt, {}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "before submitting" in html
+    assert not Response.objects.exists()
+
+
+def test_a_malformed_form_is_a_400_that_records_nothing(learner_client, learner, bank, example):
+    attempt = start(learner, bank)
+    for form in example.malformed:
+        response = post_answer(learner_client, attempt, form)
+        assert response.status_code == 400, form
+        assert "<h1" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_answer_form_and_parse_answer_are_inverses(learner, bank):
+    version = version_of(start(learner, bank))
+    item, key = version.item, version.item.key_answer(version.spec)
+    assert item.parse_answer(version.spec, item.answer_form(version.spec, key)) == key
+    assert item.grade(version.spec, key).is_correct
+    assert item.grade(version.spec, None).points == 0
+
+
+def test_results_show_each_items_points(learner_client, learner, bank, example):
+    attempt = start(learner, bank)
+    post_answer(learner_client, attempt, example.wrong)
+    learner_client.post(reverse("quizzes:attempt-finish", args=[attempt.code]))
+    html = learner_client.get(reverse("quizzes:attempt-result", args=[attempt.code])).content.decode()
+    response = Response.objects.get()
+    assert f"{response.points:g} of {response.max_points:g} point" in html
+    assert "Your answer" in html and EXPLANATION in html
+
+
+def test_the_bank_file_round_trips_exactly(example):
+    data = bankfile.BankData(
+        slug="b", title="B", topics=[("t", "T")], questions=[question(example.type, example.spec)]
+    )
+    text = bankfile.dump(data)
+    assert json.loads(text)["questions"][0]["type"] == example.type
+    assert bankfile.dump(bankfile.parse(text)) == text  # reading it back loses nothing
+
+
+def test_exporting_a_loaded_bank_gives_its_file_again(bank, example):
+    exported = bankfile.dump(export_bank(bank))
+    spec = {
+        k: v
+        for k, v in json.loads(exported)["questions"][0].items()
+        if k in get_item_type(example.type).fields
+    }
+    assert spec == example.spec
+    assert bankfile.dump(bankfile.parse(exported)) == exported
+
+
+def test_the_editor_and_its_preview_work_for_the_type(client, educator, bank, example):
+    bank.owner = educator
+    bank.save()
+    client.force_login(educator)
+    create = reverse("quizzes:question-create", args=[bank.slug, example.type])
+    assert client.get(create).status_code == 200
+    preview = reverse("quizzes:question-preview", args=[bank.slug, example.type])
+    empty = client.post(preview, {}, **HTMX)  # nothing typed yet: the preview says what is missing
+    assert empty.status_code == 200 and "Not ready to save yet" in empty.content.decode()
+    question_pk = bank.questions.get().pk
+    html = client.get(reverse("quizzes:question-edit", args=[question_pk])).content.decode()
+    preview_html = html.split('id="question-preview"')[1]
+    assert "STEM-MARK" in preview_html and "Correct" in preview_html and "Not ready" not in preview_html
