@@ -14,7 +14,7 @@ FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help run serve test lint format venv chromium clean bench
+.PHONY: help run serve test lint format venv chromium clean bench faults
 
 help:
 	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make serve  the production profile under gunicorn (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS from the environment)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load-test the production profile on loopback with locust; report in bench-results/"
+	@echo "make faults kill a gunicorn worker mid-run: no acknowledged answer lost or doubled (also ends make bench)"
 
 venv: $(VENV)/.installed
 
@@ -74,7 +75,12 @@ bench: venv
 	  echo "Creating $(BENCH_VENV) for locust"; \
 	  $(PY) -m venv $(BENCH_VENV) && \
 	  $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check locust; fi
-	$(PY) tests/bench/run.py
+	status=0; $(PY) tests/bench/run.py || status=$$?; $(PY) tests/bench/faults.py || status=$$?; exit $$status
+
+# SIGKILL a gunicorn worker in the middle of a run of exam answers (under 2 minutes, loopback only); fails
+# when an acknowledged answer is missing or stored twice, or a retried POST still fails.
+faults: venv
+	$(PY) tests/bench/faults.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -333,10 +333,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """Just enough of a browser over urllib: cookies, CSRF, bodies as transferred (never decompressed)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, timeout: float = 30):
         self.base = base
+        self.timeout = timeout
+        self.cookies = CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect
         )
         self.csrf = ""
 
@@ -351,7 +353,7 @@ class Browser:
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         try:
-            with self.opener.open(request, timeout=30) as response:
+            with self.opener.open(request, timeout=self.timeout) as response:
                 status, head, body = response.status, response.headers, response.read()
         except urllib.error.HTTPError as exc:  # 3xx (redirects are not followed) and errors
             status, head, body = exc.code, exc.headers, exc.read()
@@ -435,8 +437,11 @@ def ensure_postgres() -> None:
     raise RuntimeError("PostgreSQL did not come up on 127.0.0.1:5432")
 
 
-def ensure_redis() -> None:
-    """Production keeps cache and sessions in Redis; the bench does too, so sessions cost no query."""
+def ensure_redis(redis_url: str = REDIS_URL) -> None:
+    """Production keeps cache and sessions in Redis; the bench does too, so sessions cost no query.
+
+    Empties the Redis database of `redis_url`, which belongs to the run.
+    """
     ping = ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"]
     if subprocess.run(ping, capture_output=True).returncode != 0:
         log("starting Redis")
@@ -449,11 +454,11 @@ def ensure_redis() -> None:
         else:
             raise RuntimeError("Redis did not come up on 127.0.0.1:6379")
     subprocess.run(
-        [*ping[:-1], "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True, check=True
+        [*ping[:-1], "-n", redis_url.rsplit("/", 1)[1], "flushdb"], capture_output=True, check=True
     )
 
 
-def server_environment() -> dict[str, str]:
+def server_environment(db_name: str = DB_NAME, redis_url: str = REDIS_URL) -> dict[str, str]:
     """The production profile on plain HTTP on loopback, with the bench endpoints on."""
     return {
         **os.environ,
@@ -464,20 +469,26 @@ def server_environment() -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "MMNQUIZ_BENCH": "1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db_name}",
         "CONN_MAX_AGE": "60",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
     }
 
 
-def prepare_database() -> int:
-    """A fresh database with the bank, the learner accounts and the bench table; returns the exam's pk."""
+def prepare_database(db_name: str = DB_NAME, learners: int = LEARNERS) -> int:
+    """A fresh database with the bank, the learner accounts and the bench table; returns the exam's pk.
+
+    Django is set up in this process from the environment: DATABASE_URL must name `db_name`
+    (os.environ.update(server_environment(db_name)) first).
+    """
     import psycopg  # the app's venv has it
 
+    if not os.environ.get("DATABASE_URL", "").endswith(f"/{db_name}"):
+        raise RuntimeError(f"DATABASE_URL does not name {db_name}: update os.environ first")
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
+        admin.execute(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {db_name}")
 
     sys.path.insert(0, str(ROOT))
     import django
@@ -494,7 +505,7 @@ def prepare_database() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo", stdout=StringIO())
     hashed = make_password(PASSWORD)  # hashing is slow on purpose: once, not 200 times
-    names = [f"bench-{i:04d}" for i in range(LEARNERS)] + [PAGE_USER]
+    names = [f"bench-{i:04d}" for i in range(learners)] + [PAGE_USER]
     users = User.objects.bulk_create(User(username=name, password=hashed) for name in names)
     Group.objects.get(name="Learner").user_set.add(*users)
     with connection.cursor() as cursor:
@@ -510,6 +521,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, env: dict[str, str], workers: int, log_path: Path) -> subprocess.Popen:
+    """gunicorn with sync workers on 127.0.0.1:`port`, in a session of its own so stop() can end all of it."""
+    with open(log_path, "w") as server_log:
+        return subprocess.Popen(
+            [str(BIN / "gunicorn"), "mmnquiz.wsgi", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", str(workers), "--worker-class", "sync"],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    """The gunicorn master's children: its workers (none once it is gone)."""
+    try:
+        return [int(c) for c in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def wait_until_up(base: str, process: subprocess.Popen, seconds: int = 30) -> None:
@@ -552,11 +585,7 @@ def _proc_ticks(pid: int) -> int:
 
 
 def _cpu_snapshot(server_pid: int) -> dict:
-    gunicorn = [server_pid]
-    with contextlib.suppress(OSError):
-        gunicorn += [
-            int(c) for c in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-        ]
+    gunicorn = [server_pid, *worker_pids(server_pid)]
     postgres = []  # the bench database's backends (their title names it) and the server's own processes
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -688,16 +717,7 @@ def main() -> int:
     scenarios: dict[str, dict] = {}
     page = None
     try:
-        with open(RESULTS / "gunicorn.log", "w") as server_log:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "mmnquiz.wsgi", "--bind", f"127.0.0.1:{port}"]
-                + ["--workers", str(WORKERS), "--worker-class", "sync"],
-                cwd=ROOT,
-                env=env,
-                stdout=server_log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        server = start_gunicorn(port, env, WORKERS, RESULTS / "gunicorn.log")
         wait_until_up(base, server)
         log("measuring page weight")
         page = measure_page_weight(base, PAGE_USER, quiz_pk)
