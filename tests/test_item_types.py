@@ -54,6 +54,28 @@ EXAMPLES = {
         secrets=("7373", "8383"),
         wrong={"number": "50%"},
     ),
+    "shortanswer": Example(
+        type="shortanswer",
+        spec={
+            "answers": [
+                {
+                    "text": "KEYWORD-ONE",
+                    "variants": ["KEYWORD-TWO"],
+                    "correct": True,
+                    "feedback": "RATIONALE-right",
+                },
+                {
+                    "text": "corticosteroids",
+                    "variants": [],
+                    "correct": False,
+                    "feedback": "RATIONALE-steroids",
+                },
+            ]
+        },
+        secrets=("KEYWORD", "corticosteroids"),
+        wrong={"text": "Corticosteroids "},
+        malformed=[{"text": "x" * 300}, {"text": ["a", "b"]}],
+    ),
 }
 
 # Every registered type beyond the three choice types has an example here.

@@ -13,6 +13,7 @@ from .base import (
 )
 from .multiple import SelectAllThatApply
 from .numeric import Numeric
+from .shortanswer import ShortAnswer
 from .single import SingleAnswer
 from .truefalse import TrueFalse
 
@@ -23,6 +24,7 @@ ITEM_TYPES: dict[str, ItemType] = {
         SelectAllThatApply(),
         TrueFalse(),
         Numeric(),
+        ShortAnswer(),
     )
 }
 ITEM_TYPE_CHOICES = [(name, item.label) for name, item in ITEM_TYPES.items()]
