@@ -4,6 +4,7 @@ and the editor. Each type's own rules (grading tables, parsing, its editor's fie
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -36,8 +37,16 @@ class Example:
     type: str
     spec: dict
     secrets: tuple[str, ...]  # text only the key holds: never on a page before the answer
-    wrong: dict  # a form that scores nothing (or less than full marks)
-    malformed: list[dict] = field(default_factory=list)  # forms no page of ours sends: each a 400
+    # A form that scores less than full marks, and forms no page of ours sends (each a 400); for types
+    # whose inputs are named by ids, a function of the stored spec that builds the form.
+    wrong: dict | Callable[[dict], dict]
+    malformed: list[dict] | Callable[[dict], list[dict]] = field(default_factory=list)
+
+    def wrong_form(self, version) -> dict:
+        return self.wrong(version.spec) if callable(self.wrong) else self.wrong
+
+    def malformed_forms(self, version) -> list[dict]:
+        return self.malformed(version.spec) if callable(self.malformed) else self.malformed
 
 
 EXAMPLES = {
@@ -76,6 +85,24 @@ EXAMPLES = {
         wrong={"text": "Corticosteroids "},
         malformed=[{"text": "x" * 300}, {"text": ["a", "b"]}],
     ),
+    "matching": Example(
+        type="matching",
+        spec={
+            "premises": [
+                {"text": "Alpha premise", "match": "MATCH-ONE", "rationale": "RATIONALE-1"},
+                {"text": "Beta premise", "match": "MATCH-TWO", "rationale": "RATIONALE-2"},
+                {"text": "Gamma premise", "match": "MATCH-ONE", "rationale": "RATIONALE-3"},
+            ],
+            "responses": ["MATCH-ONE", "MATCH-TWO", "MATCH-NONE"],
+        },
+        secrets=("RATIONALE",),
+        # Everything matched to MATCH-TWO: one pair of three right.
+        wrong=lambda spec: {f"match-{p['id']}": spec["responses"][1]["id"] for p in spec["premises"]},
+        malformed=lambda spec: [
+            {f"match-{spec['premises'][0]['id']}": "forged"},
+            {f"match-{spec['premises'][0]['id']}": [r["id"] for r in spec["responses"][:2]]},
+        ],
+    ),
 }
 
 # Every registered type beyond the three choice types has an example here.
@@ -110,7 +137,7 @@ def test_an_unanswered_item_carries_no_key(learner_client, learner, bank, exampl
 
 def test_an_answered_exam_item_shows_the_answer_given_but_no_key(learner_client, learner, bank, example):
     attempt = start(learner, bank, "exam")
-    assert post_answer(learner_client, attempt, example.wrong).status_code == 302
+    assert post_answer(learner_client, attempt, example.wrong_form(version_of(attempt))).status_code == 302
     html = learner_client.get(item_url(attempt)).content.decode()
     for secret in (*example.secrets, *KEY_MARKERS):
         assert secret not in html, secret
@@ -130,7 +157,7 @@ def test_the_key_through_the_form_scores_full_marks_with_htmx(learner_client, le
 
 def test_a_wrong_answer_without_javascript_redirects_to_its_feedback(learner_client, learner, bank, example):
     attempt = start(learner, bank)
-    response = post_answer(learner_client, attempt, example.wrong)
+    response = post_answer(learner_client, attempt, example.wrong_form(version_of(attempt)))
     assert response.status_code == 302 and response.url == item_url(attempt)
     html = learner_client.get(response.url).content.decode()
     assert "Your answer" in html and "Correct answer" in html and EXPLANATION in html
@@ -148,7 +175,7 @@ def test_nothing_answered_is_a_form_error_that_records_nothing(learner_client, l
 
 def test_a_malformed_form_is_a_400_that_records_nothing(learner_client, learner, bank, example):
     attempt = start(learner, bank)
-    for form in example.malformed:
+    for form in example.malformed_forms(version_of(attempt)):
         response = post_answer(learner_client, attempt, form)
         assert response.status_code == 400, form
         assert "<h1" in response.content.decode()
@@ -165,7 +192,7 @@ def test_answer_form_and_parse_answer_are_inverses(learner, bank):
 
 def test_results_show_each_items_points(learner_client, learner, bank, example):
     attempt = start(learner, bank)
-    post_answer(learner_client, attempt, example.wrong)
+    post_answer(learner_client, attempt, example.wrong_form(version_of(attempt)))
     learner_client.post(reverse("quizzes:attempt-finish", args=[attempt.code]))
     html = learner_client.get(reverse("quizzes:attempt-result", args=[attempt.code])).content.decode()
     response = Response.objects.get()

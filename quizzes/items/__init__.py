@@ -11,6 +11,7 @@ from .base import (
     PublicItem,
     SpecError,
 )
+from .matching import Matching
 from .multiple import SelectAllThatApply
 from .numeric import Numeric
 from .shortanswer import ShortAnswer
@@ -25,6 +26,7 @@ ITEM_TYPES: dict[str, ItemType] = {
         TrueFalse(),
         Numeric(),
         ShortAnswer(),
+        Matching(),
     )
 }
 ITEM_TYPE_CHOICES = [(name, item.label) for name, item in ITEM_TYPES.items()]

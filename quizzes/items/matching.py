@@ -1,0 +1,240 @@
+"""Matching items: each premise is matched to one of the responses; 0/1 per pair.
+
+Spec: {"premises": [{"text": "IVIG", "match": "First-line treatment", "rationale": "..."}, ...],
+"responses": ["First-line treatment", "Can make MMN worse", ...]}. There may be more responses than
+premises, and one response may match several premises. A premise names its match by the response's
+text; the stored spec adds random ids, and the learner's choices (one drop-down per premise) post ids.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django import forms
+from django.http import QueryDict
+
+from .base import (
+    Grade,
+    ItemType,
+    PartsReview,
+    PublicItem,
+    ReviewPart,
+    SpecError,
+    choices_per_part,
+    count_phrase,
+    form_data,
+    new_id,
+    require_every_part,
+    shuffled,
+    text_of,
+)
+from .forms import RowForm, SpecForm, lines
+
+MIN_PREMISES, MAX_PREMISES, MAX_RESPONSES = 2, 8, 12
+
+
+@dataclass(frozen=True)
+class PublicPremise:
+    id: str
+    text: str
+    chosen: str | None  # the response id the learner has picked so far
+
+
+@dataclass(frozen=True)
+class PublicResponse:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MatchingPublic(PublicItem):
+    premises: tuple[PublicPremise, ...]
+    responses: tuple[PublicResponse, ...]
+
+
+def text_list_errors(values, field: str, noun: str, low: int, high: int) -> list[SpecError]:
+    """Problems with a list of texts learners choose from: its length, blank or repeated entries."""
+    if not isinstance(values, list):
+        return [SpecError(f"{field} must be a list of texts", field)]
+    errors = []
+    if not low <= len(values) <= high:
+        errors.append(SpecError(f"needs {low} to {high} {noun}s, has {len(values)}", field))
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        text = text_of(value)
+        if not isinstance(text, str) or not text.strip():
+            errors.append(SpecError(f"{noun} {index + 1} has no text", f"{field}.{index}"))
+        elif text.strip().casefold() in seen:
+            errors.append(SpecError(f"{noun} “{text.strip()}” is listed twice", f"{field}.{index}"))
+        else:
+            seen.add(text.strip().casefold())
+    return errors
+
+
+def with_ids(values: list) -> list[dict]:
+    """Texts as stored: each with an id, the one it has if it has one."""
+    return [
+        {
+            "id": (value.get("id") if isinstance(value, dict) else None) or new_id(),
+            "text": text_of(value).strip(),
+        }
+        for value in values
+    ]
+
+
+class Matching(ItemType):
+    name = "matching"
+    label = "Matching"
+    fields = ("premises", "responses")
+    template_name = "quizzes/items/matching.html"
+    review_template = "quizzes/items/_parts.html#review"
+    instructions = "Choose the match for each item. A response may fit more than one item, or none."
+    shuffle_note = "Learners see the responses in a random order, unless the quiz keeps them as written."
+
+    # -- authoring -------------------------------------------------------------------------------
+    def validate(self, spec: dict) -> list[SpecError]:
+        responses, premises = spec.get("responses"), spec.get("premises")
+        errors = text_list_errors(responses, "responses", "response", 2, MAX_RESPONSES)
+        texts = {text_of(r).strip() for r in responses or [] if isinstance(text_of(r), str)}
+        if not isinstance(premises, list):
+            return [*errors, SpecError("premises must be a list", "premises")]
+        if not MIN_PREMISES <= len(premises) <= MAX_PREMISES:
+            errors.append(
+                SpecError(
+                    f"needs {MIN_PREMISES} to {MAX_PREMISES} items to match, has {len(premises)}", "premises"
+                )
+            )
+        seen: set[str] = set()
+        for index, premise in enumerate(premises):
+            number, at = index + 1, f"premises.{index}"
+            if not isinstance(premise, dict):
+                errors.append(SpecError(f"item {number} must be an object", at))
+                continue
+            text, match, rationale = premise.get("text"), premise.get("match"), premise.get("rationale")
+            if not isinstance(text, str) or not text.strip():
+                errors.append(SpecError(f"item {number} has no text", f"{at}.text"))
+            elif text.strip().casefold() in seen:
+                errors.append(SpecError("two items have the same text", f"{at}.text"))
+            else:
+                seen.add(text.strip().casefold())
+            if not isinstance(match, str) or not match.strip():
+                errors.append(SpecError(f"item {number} has no match", f"{at}.match"))
+            elif match.strip() not in texts:
+                errors.append(
+                    SpecError(f"item {number}: “{match.strip()}” is not one of the responses", f"{at}.match")
+                )
+            if not isinstance(rationale, str) or not rationale.strip():
+                errors.append(SpecError(f"item {number} has no rationale", f"{at}.rationale"))
+        return errors
+
+    def normalise(self, spec: dict) -> dict:
+        return {
+            "premises": [
+                {
+                    "id": p.get("id") or new_id(),
+                    "text": p["text"].strip(),
+                    "match": p["match"].strip(),
+                    "rationale": p["rationale"].strip(),
+                }
+                for p in spec["premises"]
+            ],
+            "responses": with_ids(spec["responses"]),
+        }
+
+    def content(self, spec: dict) -> dict:
+        return {
+            "premises": [{k: p[k] for k in ("text", "match", "rationale")} for p in spec["premises"]],
+            "responses": [text_of(r) for r in spec["responses"]],
+        }
+
+    def max_points(self, spec: dict) -> float:
+        return float(len(spec["premises"]))
+
+    def key_answer(self, spec: dict) -> dict[str, str | None]:
+        ids = {r["text"]: r["id"] for r in spec["responses"]}
+        return {p["id"]: ids.get(p["match"]) for p in spec["premises"]}
+
+    def spec_form(self, data=None, *, spec: dict | None = None) -> "MatchingForm":
+        return MatchingForm(self, data, spec=spec)
+
+    # -- taking ----------------------------------------------------------------------------------
+    def public_view(self, stem: str, spec: dict, rng: random.Random | None, answer=None) -> MatchingPublic:
+        chosen = answer if isinstance(answer, dict) else {}
+        return MatchingPublic(
+            stem=stem,
+            instructions=self.instructions,
+            template=self.question_template,
+            premises=tuple(PublicPremise(p["id"], p["text"], chosen.get(p["id"])) for p in spec["premises"]),
+            responses=tuple(shuffled([PublicResponse(r["id"], r["text"]) for r in spec["responses"]], rng)),
+        )
+
+    def parse_answer(self, spec: dict, data: QueryDict) -> dict[str, str]:
+        chosen = choices_per_part(
+            data, "match", [p["id"] for p in spec["premises"]], {r["id"] for r in spec["responses"]}
+        )
+        return require_every_part(chosen, "item", verb="Match")
+
+    def answer_form(self, spec: dict, answer: dict) -> QueryDict:
+        return form_data({f"match-{premise}": response for premise, response in answer.items() if response})
+
+    def score(self, spec: dict, answer: dict) -> Grade:
+        key = self.key_answer(spec)
+        right = sum(1 for premise, response in key.items() if response and answer.get(premise) == response)
+        return Grade(float(right), float(len(key)), count_phrase(right, len(key), "pair"))
+
+    def review(self, spec: dict, answer, rng: random.Random | None) -> PartsReview:
+        texts = {r["id"]: r["text"] for r in spec["responses"]}
+        key, given = self.key_answer(spec), answer or {}
+        parts = tuple(
+            ReviewPart(
+                label=p["text"],
+                given=texts.get(given.get(p["id"]), ""),
+                key=p["match"],
+                right=given.get(p["id"]) is not None and given.get(p["id"]) == key[p["id"]],
+                rationale=p["rationale"],
+            )
+            for p in spec["premises"]
+        )
+        return PartsReview(grade=self.grade(spec, answer), template=self.review_template, parts=parts)
+
+
+class MatchingFields(forms.Form):
+    responses = forms.CharField(
+        label="Responses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Everything learners choose from, one a line: the matches, and any extra ones that match "
+        "nothing.",
+    )
+
+
+class PremiseRow(RowForm):
+    text = forms.CharField(label="Item", required=False)
+    match = forms.CharField(
+        label="Its match", required=False, help_text="One of the responses, as written there."
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this is its match.",
+    )
+
+
+class MatchingForm(SpecForm):
+    """The responses, one a line, and the items with their matches."""
+
+    Fields = MatchingFields
+    row_lists = {"premises": (PremiseRow, MIN_PREMISES, MAX_PREMISES)}
+    template_name = "quizzes/items/matching.html#spec-form"
+
+    def initial(self, spec: dict) -> tuple[dict, dict]:
+        return {"responses": "\n".join(spec["responses"])}, {"premises": spec["premises"]}
+
+    def build(self, fields: dict, rows: dict) -> dict:
+        responses = lines(fields.get("responses", ""))
+        # A match typed in other capitals is still that response.
+        spelled = {text.casefold(): text for text in responses}
+        premises = [
+            row | {"match": spelled.get(row["match"].casefold(), row["match"])} for row in rows["premises"]
+        ]
+        return {"premises": premises, "responses": responses}
