@@ -14,6 +14,7 @@ from .base import (
 from .matching import Matching
 from .multiple import SelectAllThatApply
 from .numeric import Numeric
+from .ordering import Ordering
 from .shortanswer import ShortAnswer
 from .single import SingleAnswer
 from .truefalse import TrueFalse
@@ -27,6 +28,7 @@ ITEM_TYPES: dict[str, ItemType] = {
         Numeric(),
         ShortAnswer(),
         Matching(),
+        Ordering(),
     )
 }
 ITEM_TYPE_CHOICES = [(name, item.label) for name, item in ITEM_TYPES.items()]

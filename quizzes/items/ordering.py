@@ -1,0 +1,228 @@
+"""Ordering items: put the steps in order; 0/1 per position, or all or nothing, as the author chooses.
+
+Spec: {"scoring": "position" or "all-or-nothing", "steps": [{"text": "...", "rationale": "..."}, ...]},
+the steps written in the right order. Learners get them shuffled on the server (seeded by the slot, like
+options) and never in the right order to begin with. They reorder with Move up and Move down buttons:
+each is a submit button that sends the current order and the move, and the item comes back rearranged
+(a whole page without JavaScript, a swap with htmx) until the learner submits the order.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django import forms
+from django.http import QueryDict
+
+from .base import (
+    AnswerInProgress,
+    Grade,
+    InvalidAnswer,
+    ItemType,
+    PartsReview,
+    PublicItem,
+    ReviewPart,
+    SpecError,
+    form_data,
+    new_id,
+)
+from .forms import RowForm, SpecForm
+
+MIN_STEPS, MAX_STEPS = 2, 8
+SCORINGS = {"position": "one point for each step in its right place", "all-or-nothing": "all or nothing"}
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    id: str
+    text: str
+
+    @property
+    def up(self) -> str:  # the value of its Move up button
+        return f"up:{self.id}"
+
+    @property
+    def down(self) -> str:
+        return f"down:{self.id}"
+
+
+@dataclass(frozen=True)
+class OrderingPublic(PublicItem):
+    steps: tuple[PublicStep, ...]  # in the order shown now: shuffled, or as the learner has put them
+
+
+def first_order(ids: list[str], rng: random.Random | None) -> list[str]:
+    """The order the steps are first shown in: shuffled, and never the right one.
+
+    Without a seed (a quiz that keeps options as written, the editor's preview) the steps are still
+    shuffled, by their ids, since showing them as written would show the key.
+    """
+    order = list(ids)
+    (rng or random.Random(",".join(ids))).shuffle(order)
+    if order == ids:
+        order = order[1:] + order[:1]  # a rotation of two or more distinct steps is never the same order
+    return order
+
+
+class Ordering(ItemType):
+    name = "ordering"
+    label = "Ordering"
+    fields = ("scoring", "steps")
+    template_name = "quizzes/items/ordering.html"
+    review_template = "quizzes/items/_parts.html#review"
+    instructions = "Put the steps in order with the Move up and Move down buttons, then submit the order."
+    shuffle_note = "Learners always get the steps shuffled, never in the right order."
+
+    # -- authoring -------------------------------------------------------------------------------
+    def validate(self, spec: dict) -> list[SpecError]:
+        errors: list[SpecError] = []
+        if spec.get("scoring") not in SCORINGS:
+            errors.append(SpecError(f"scoring must be one of {', '.join(SCORINGS)}", "scoring"))
+        steps = spec.get("steps")
+        if not isinstance(steps, list):
+            return [*errors, SpecError("steps must be a list", "steps")]
+        if not MIN_STEPS <= len(steps) <= MAX_STEPS:
+            errors.append(SpecError(f"needs {MIN_STEPS} to {MAX_STEPS} steps, has {len(steps)}", "steps"))
+        seen: set[str] = set()
+        for index, step in enumerate(steps):
+            number, at = index + 1, f"steps.{index}"
+            if not isinstance(step, dict):
+                errors.append(SpecError(f"step {number} must be an object", at))
+                continue
+            text = step.get("text")
+            if not isinstance(text, str) or not text.strip():
+                errors.append(SpecError(f"step {number} has no text", f"{at}.text"))
+            elif text.strip().casefold() in seen:
+                errors.append(SpecError("two steps have the same text", f"{at}.text"))
+            else:
+                seen.add(text.strip().casefold())
+            if not isinstance(step.get("rationale"), str) or not step["rationale"].strip():
+                errors.append(SpecError(f"step {number} has no rationale", f"{at}.rationale"))
+        return errors
+
+    def normalise(self, spec: dict) -> dict:
+        return {
+            "scoring": spec["scoring"],
+            "steps": [
+                {
+                    "id": s.get("id") or new_id(),
+                    "text": s["text"].strip(),
+                    "rationale": s["rationale"].strip(),
+                }
+                for s in spec["steps"]
+            ],
+        }
+
+    def content(self, spec: dict) -> dict:
+        return {
+            "scoring": spec["scoring"],
+            "steps": [{"text": s["text"], "rationale": s["rationale"]} for s in spec["steps"]],
+        }
+
+    def max_points(self, spec: dict) -> float:
+        return float(len(spec["steps"])) if spec["scoring"] == "position" else 1.0
+
+    def key_answer(self, spec: dict) -> list[str]:
+        return [s["id"] for s in spec["steps"]]
+
+    def spec_form(self, data=None, *, spec: dict | None = None) -> "OrderingForm":
+        return OrderingForm(self, data, spec=spec)
+
+    # -- taking ----------------------------------------------------------------------------------
+    def public_view(self, stem: str, spec: dict, rng: random.Random | None, answer=None) -> OrderingPublic:
+        ids = self.key_answer(spec)
+        order = (
+            answer if isinstance(answer, list) and sorted(answer) == sorted(ids) else first_order(ids, rng)
+        )
+        text = {s["id"]: s["text"] for s in spec["steps"]}
+        return OrderingPublic(
+            stem=stem,
+            instructions=self.instructions,
+            template=self.question_template,
+            steps=tuple(PublicStep(i, text[i]) for i in order),
+        )
+
+    def parse_answer(self, spec: dict, data: QueryDict) -> list[str]:
+        """The order sent; with a Move button pressed, AnswerInProgress with the order rearranged."""
+        order = data.getlist("order")
+        if len(order) != len(spec["steps"]) or sorted(order) != sorted(self.key_answer(spec)):
+            raise InvalidAnswer(
+                "The order of the steps could not be read: reload the question and try again."
+            )
+        move = data.get("move", "")
+        if not move:
+            return order
+        direction, _, step = move.partition(":")
+        if direction not in ("up", "down") or step not in order:
+            raise InvalidAnswer("That move is not part of this question.")
+        here = order.index(step)
+        there = max(0, here - 1) if direction == "up" else min(len(order) - 1, here + 1)
+        order[here], order[there] = order[there], order[here]
+        # The pressed button keeps the focus, unless the step has reached the end it was moving to.
+        if there == 0:
+            direction = "down"
+        elif there == len(order) - 1:
+            direction = "up"
+        raise AnswerInProgress(draft=order, focus=f"{direction}:{step}")
+
+    def answer_form(self, spec: dict, answer: list[str]) -> QueryDict:
+        return form_data({"order": list(answer)})
+
+    def score(self, spec: dict, answer: list[str]) -> Grade:
+        key = self.key_answer(spec)
+        right = sum(1 for given, wanted in zip(answer, key, strict=True) if given == wanted)
+        detail = f"{right} of {len(key)} steps in the right place"
+        if spec["scoring"] == "position":
+            return Grade(float(right), float(len(key)), detail)
+        return Grade(1.0 if right == len(key) else 0.0, 1.0, detail)
+
+    def review(self, spec: dict, answer, rng: random.Random | None) -> PartsReview:
+        steps = spec["steps"]
+        text = {s["id"]: s["text"] for s in steps}
+        given = answer or []
+        parts = tuple(
+            ReviewPart(
+                label=f"Step {index + 1}",
+                given=text[given[index]] if index < len(given) else "",
+                key=step["text"],
+                right=index < len(given) and given[index] == step["id"],
+                rationale=step["rationale"],
+            )
+            for index, step in enumerate(steps)
+        )
+        return PartsReview(grade=self.grade(spec, answer), template=self.review_template, parts=parts)
+
+
+class OrderingFields(forms.Form):
+    scoring = forms.ChoiceField(
+        label="Scoring",
+        choices=[
+            ("position", "A point for each step in its right place"),
+            ("all-or-nothing", "All or nothing: one point for the whole order"),
+        ],
+        widget=forms.RadioSelect,
+        initial="position",
+    )
+
+
+class StepRow(RowForm):
+    text = forms.CharField(label="Step", required=False)
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this step comes here.",
+    )
+
+
+class OrderingForm(SpecForm):
+    """How the order is scored, and the steps in their right order."""
+
+    Fields = OrderingFields
+    row_lists = {"steps": (StepRow, MIN_STEPS, MAX_STEPS)}
+    template_name = "quizzes/items/ordering.html#spec-form"
+
+    def initial(self, spec: dict) -> tuple[dict, dict]:
+        return {"scoring": spec["scoring"]}, {"steps": spec["steps"]}
+
+    def build(self, fields: dict, rows: dict) -> dict:
+        return {"scoring": fields.get("scoring", ""), "steps": rows["steps"]}
