@@ -14,7 +14,7 @@ FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help run serve test lint format venv chromium clean bench faults
+.PHONY: help run serve test lint format venv chromium clean bench faults bench-analysis
 
 help:
 	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load-test the production profile on loopback with locust; report in bench-results/"
 	@echo "make faults kill a gunicorn worker mid-run: no acknowledged answer lost or doubled (also ends make bench)"
+	@echo "make bench-analysis  time the item analysis over 100,000 responses on PostgreSQL (target: under 1 s)"
 
 venv: $(VENV)/.installed
 
@@ -81,6 +82,11 @@ bench: venv
 # when an acknowledged answer is missing or stored twice, or a retried POST still fails.
 faults: venv
 	$(PY) tests/bench/faults.py
+
+# Item analysis over 100,000 responses, in a PostgreSQL database of its own (dropped afterwards); about a
+# minute, most of it building the data. Fails when the analysis takes a second or more.
+bench-analysis: venv
+	$(PY) tests/bench/item_analysis.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

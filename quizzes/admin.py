@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attempt, Bank, Question, QuestionVersion, Quiz, Topic
+from .models import Assignment, Attempt, Bank, Classroom, Membership, Question, QuestionVersion, Quiz, Topic
 
 
 @admin.register(Bank)
@@ -57,3 +57,21 @@ class AttemptAdmin(admin.ModelAdmin):
     list_display = ["code", "user", "quiz", "started_at", "finished_at", "points", "max_points"]
     list_filter = ["quiz", "mode"]
     readonly_fields = [f.name for f in Attempt._meta.fields]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "join_code", "created_at"]
+    search_fields = ["name", "join_code", "owner__username"]
+    inlines = [MembershipInline, AssignmentInline]

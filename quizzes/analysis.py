@@ -1,6 +1,6 @@
 """Item analysis with Moodle's quiz statistics definitions (docs.moodle.org/dev/Quiz_statistics_calculations).
 
-For an item i answered in S attempts, x is the item's mark in each attempt and X the attempt's total, so
+For an item answered in S attempts, x is the item's mark in each attempt and X the attempt's total, so
 X - x is the rest-of-test score. Variances and covariances are sample ones (divided by S - 1), as in Moodle.
 
 - facility index F = mean(x) / max mark
@@ -17,73 +17,119 @@ fact. An unanswered slot counts 0 marks, as in Moodle. The whole-quiz figures ne
 the same items: they do when the quiz is a fixed list; when questions are drawn at random, each position
 in the attempt is one item whatever question fills it, as Moodle does for random questions.
 
-The numbers are computed in one pass over one query's rows (`load_rows`), never a query per item.
+The database does the counting (`load_counts`): it groups equal marks, so a few thousand rows stand for
+100,000 responses, and the statistics below work on those counted groups in one pass. A fixed number of
+queries whatever the number of items or attempts, never one per item.
 """
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, FloatField, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from .models import Attempt, QuestionVersion, Slot
 
 TOO_EASY, TOO_HARD = 0.9, 0.2  # facility index limits beyond which an item is flagged
 
-
-# -- the statistics, on plain lists of marks ----------------------------------------------------------------
-
-
-def mean(values: Sequence[float]) -> float | None:
-    return math.fsum(values) / len(values) if values else None
+# A sample counted in groups: (value, how many times it occurs).
+Counted = Sequence[tuple[float, int]]
+# Pairs counted in groups: (item mark x, rest-of-test score X - x, how many attempts had them).
+CountedPairs = Sequence[tuple[float, float, int]]
 
 
-def covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Sample covariance; None below two values."""
-    if len(xs) < 2:
+# -- the statistics, on counted marks -----------------------------------------------------------------------
+
+
+def mean(sample: Counted) -> float | None:
+    n = sum(c for _, c in sample)
+    return math.fsum(v * c for v, c in sample) / n if n else None
+
+
+def covariance(pairs: CountedPairs) -> float | None:
+    """Sample covariance of x and y; None below two values."""
+    n = sum(c for _, _, c in pairs)
+    if n < 2:
         return None
-    mx, my = mean(xs), mean(ys)
-    return math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (len(xs) - 1)
+    mx = math.fsum(x * c for x, _, c in pairs) / n
+    my = math.fsum(y * c for _, y, c in pairs) / n
+    return math.fsum((x - mx) * (y - my) * c for x, y, c in pairs) / (n - 1)
 
 
-def variance(values: Sequence[float]) -> float | None:
-    return covariance(values, values)
+def variance(sample: Counted) -> float | None:
+    return covariance([(v, v, c) for v, c in sample])
 
 
-def facility(marks: Sequence[float], max_mark: float) -> float | None:
+def median(sample: Counted) -> float | None:
+    ordered = sorted((v, c) for v, c in sample if c)
+    n = sum(c for _, c in ordered)
+    if not n:
+        return None
+    middle = {(n - 1) // 2: None, n // 2: None}  # the 0-based position(s) of the middle value(s)
+    seen = 0
+    for value, c in ordered:
+        for position in middle:
+            if seen <= position < seen + c:
+                middle[position] = value
+        seen += c
+    return math.fsum(middle.values()) / len(middle)
+
+
+def facility(pairs: CountedPairs, max_mark: float) -> float | None:
     """Mean mark as a share of the item's maximum: 1.0 everyone got it right, 0.0 nobody did."""
-    if not marks or not max_mark:
-        return None
-    return mean(marks) / max_mark
+    m = mean([(x, c) for x, _, c in pairs])
+    return None if m is None or not max_mark else m / max_mark
 
 
-def standard_deviation(marks: Sequence[float], max_mark: float) -> float | None:
+def standard_deviation(pairs: CountedPairs, max_mark: float) -> float | None:
     """Sample standard deviation of the marks, as a share of the item's maximum."""
-    v = variance(marks)
-    if v is None or not max_mark:
-        return None
-    return math.sqrt(v) / max_mark
+    v = variance([(x, c) for x, _, c in pairs])
+    return None if v is None or not max_mark else math.sqrt(v) / max_mark
 
 
-def discrimination_index(marks: Sequence[float], rest: Sequence[float]) -> float | None:
+def discrimination_index(pairs: CountedPairs) -> float | None:
     """100 x the correlation of the item's marks with the rest-of-test scores; None if either is flat."""
-    c, vx, vr = covariance(marks, rest), variance(marks), variance(rest)
+    c = covariance(pairs)
+    vx = variance([(x, n) for x, _, n in pairs])
+    vr = variance([(r, n) for _, r, n in pairs])
     if c is None or not vx or not vr:
         return None
     return 100 * c / math.sqrt(vx * vr)
 
 
-def discriminative_efficiency(marks: Sequence[float], rest: Sequence[float]) -> float | None:
+def discriminative_efficiency(pairs: CountedPairs) -> float | None:
     """100 x the covariance over the largest covariance the same marks could have (both sorted)."""
-    c = covariance(marks, rest)
-    c_max = covariance(sorted(marks), sorted(rest))
+    c = covariance(pairs)
+    c_max = covariance(_sorted_pairing(pairs))
     if c is None or not c_max:
         return None
     return 100 * c / c_max
+
+
+def _sorted_pairing(pairs: CountedPairs) -> list[tuple[float, float, int]]:
+    """The pairs the marks would make if both were sorted: the i-th smallest x with the i-th smallest r."""
+    xs = [[x, c] for x, c in sorted(_totals(pairs, 0).items())]
+    rs = [[r, c] for r, c in sorted(_totals(pairs, 1).items())]
+    paired, i, j = [], 0, 0
+    while i < len(xs) and j < len(rs):
+        k = min(xs[i][1], rs[j][1])
+        paired.append((xs[i][0], rs[j][0], k))
+        xs[i][1] -= k
+        rs[j][1] -= k
+        i += xs[i][1] == 0
+        j += rs[j][1] == 0
+    return paired
+
+
+def _totals(pairs: CountedPairs, index: int) -> Counter:
+    counts: Counter = Counter()
+    for pair in pairs:
+        counts[pair[index]] += pair[2]
+    return counts
 
 
 def internal_consistency(item_variances: Sequence[float], total_variance: float | None) -> float | None:
@@ -108,11 +154,21 @@ def standard_error(er: float | None, sd: float | None) -> float | None:
     return er / 100 * sd
 
 
-# -- one pass over an analysis's rows -----------------------------------------------------------------------
+# -- an analysis, from what the database counted --------------------------------------------------------
 
-# One slot of one analysed attempt: (attempt id, slot number, version id, question id, version's max points,
-# response points or None when unanswered, response answer or None). `load_rows` gives them.
-Row = tuple[int, int, int, int, float, float | None, list | None]
+
+@dataclass(frozen=True)
+class Counts:
+    """What an analysis needs, as the database counts it (load_counts)."""
+
+    attempts: list[tuple[int, float, float, int]]  # (slots, total, max total, how many attempts)
+    items: list[
+        tuple[int, float, float, int, int]
+    ]  # (version, mark, attempt's total, slots, unanswered ones)
+    positions: list[tuple[int, float, int]]  # (slot number, mark, slots) in attempts of the usual length
+    questions: dict[int, int]  # version -> its question
+    max_marks: dict[int, float]  # version -> its maximum mark
+    chosen: dict[int, Counter] = field(default_factory=dict)  # version -> option id -> answers choosing it
 
 
 class Flag(StrEnum):
@@ -173,81 +229,76 @@ class Analysis:
     test: TestStats | None
 
 
-def analyse(rows: Iterable[Row], *, whole_test: bool = True) -> Analysis:
-    """Statistics of every item in the rows, and (with whole_test) of the quiz as a whole."""
-    rows = list(rows)
-    totals: dict[int, float] = defaultdict(float)
-    maxima: dict[int, float] = defaultdict(float)
-    for attempt_id, _, _, _, max_mark, points, _ in rows:
-        totals[attempt_id] += points or 0.0
-        maxima[attempt_id] += max_mark
+def usual_length(attempts: Sequence[tuple[int, float, float, int]]) -> int:
+    """The most common number of slots among the attempts (the larger on a tie); 0 without attempts."""
+    lengths: Counter = Counter()
+    for slots, _, _, n in attempts:
+        lengths[slots] += n
+    return max(lengths, key=lambda k: (lengths[k], k)) if lengths else 0
 
-    marks: dict[int, list[float]] = defaultdict(list)
-    rest: dict[int, list[float]] = defaultdict(list)
-    info: dict[int, tuple[int, float]] = {}
-    chosen: dict[int, Counter] = defaultdict(Counter)
+
+def analyse(counts: Counts, *, whole_test: bool = True) -> Analysis:
+    """Statistics of every item, and (with whole_test) of the quiz as a whole, in one pass over the counts."""
+    pairs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     unanswered: Counter = Counter()
-    for attempt_id, _, version_id, question_id, max_mark, points, answer in rows:
-        mark = points or 0.0
-        marks[version_id].append(mark)
-        rest[version_id].append(totals[attempt_id] - mark)
-        info.setdefault(version_id, (question_id, max_mark))
-        if answer is None:
-            unanswered[version_id] += 1
-        else:
-            # Choice items answer with a list of option ids; other item types' answers are not counted here.
-            if isinstance(answer, list):
-                chosen[version_id].update({a for a in answer if isinstance(a, str)})
-
-    items = [
-        ItemStats(
-            version_id=version_id,
-            question_id=info[version_id][0],
-            max_mark=info[version_id][1],
-            attempts=len(item_marks),
-            facility=facility(item_marks, info[version_id][1]),
-            sd=standard_deviation(item_marks, info[version_id][1]),
-            discrimination=discrimination_index(item_marks, rest[version_id]),
-            efficiency=discriminative_efficiency(item_marks, rest[version_id]),
-            chosen=chosen[version_id],
-            unanswered=unanswered[version_id],
+    for version_id, mark, total, n, blank in counts.items:
+        pairs[version_id].append((mark, total - mark, n))
+        unanswered[version_id] += blank
+    items = []
+    for version_id, item_pairs in pairs.items():
+        max_mark = counts.max_marks[version_id]
+        items.append(
+            ItemStats(
+                version_id=version_id,
+                question_id=counts.questions[version_id],
+                max_mark=max_mark,
+                attempts=sum(n for _, _, n in item_pairs),
+                facility=facility(item_pairs, max_mark),
+                sd=standard_deviation(item_pairs, max_mark),
+                discrimination=discrimination_index(item_pairs),
+                efficiency=discriminative_efficiency(item_pairs),
+                chosen=counts.chosen.get(version_id, Counter()),
+                unanswered=unanswered[version_id],
+            )
         )
-        for version_id, item_marks in marks.items()
-    ]
-    test = _test_stats(rows, totals, maxima) if whole_test and rows else None
-    return Analysis(attempts=len(totals), items=items, test=test)
+    attempts = sum(n for *_, n in counts.attempts)
+    test = _test_stats(counts) if whole_test and attempts else None
+    return Analysis(attempts=attempts, items=items, test=test)
 
 
-def _test_stats(rows: list[Row], totals: dict[int, float], maxima: dict[int, float]) -> TestStats:
-    """The whole quiz: its items are its questions when every attempt had the same, else its positions."""
-    slots: dict[int, dict[int, float]] = defaultdict(dict)  # attempt -> slot number -> mark
-    questions: dict[int, dict[int, float]] = defaultdict(dict)  # attempt -> question -> mark
-    for attempt_id, number, _, question_id, _, points, _ in rows:
-        slots[attempt_id][number] = points or 0.0
-        questions[attempt_id][question_id] = points or 0.0
-    if len({frozenset(q) for q in questions.values()}) == 1:
-        by_attempt = questions
+def _test_stats(counts: Counts) -> TestStats:
+    """The whole quiz: its items are its questions when every attempt had the same, else its positions.
+
+    Attempts of another length than the usual one (the quiz changed) cannot share its items: they are left
+    out of these figures.
+    """
+    length = usual_length(counts.attempts)
+    included = [(total, maximum, n) for slots, total, maximum, n in counts.attempts if slots == length]
+    questions = {counts.questions[version_id] for version_id, *_ in counts.items}
+    # Each attempt holds distinct questions: as many questions as positions in every attempt means the
+    # same questions in all of them.
+    same_questions = len(included) == len(counts.attempts) and len(questions) == length
+    marks: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    if same_questions:
+        for version_id, mark, _, n, _ in counts.items:
+            marks[counts.questions[version_id]].append((mark, n))
     else:
-        # Attempts of different lengths (the quiz changed) cannot share one set of positions: take the
-        # attempts of the most common length.
-        lengths = Counter(len(s) for s in slots.values())
-        length = max(lengths, key=lambda n: (lengths[n], n))
-        by_attempt = {a: s for a, s in slots.items() if len(s) == length}
-    keys = sorted(next(iter(by_attempt.values())))
-    attempt_ids = list(by_attempt)
-    item_variances = [variance([by_attempt[a].get(k, 0.0) for a in attempt_ids]) or 0.0 for k in keys]
-    test_totals = [totals[a] for a in attempt_ids]
-    total_variance = variance(test_totals)
+        for number, mark, n in counts.positions:
+            marks[number].append((mark, n))
+    item_variances = [variance(sample) or 0.0 for sample in marks.values()]
+    totals = [(total, n) for total, _, n in included]
+    total_variance = variance(totals)
+    attempts = sum(n for _, _, n in included)
     # Moodle gives the consistency only from three attempts on.
-    cic = internal_consistency(item_variances, total_variance) if len(attempt_ids) > 2 else None
+    cic = internal_consistency(item_variances, total_variance) if attempts > 2 else None
     er = error_ratio(cic)
     sd = math.sqrt(total_variance) if total_variance is not None else None
     return TestStats(
-        attempts=len(attempt_ids),
-        items=len(keys),
-        mean=mean(test_totals),
-        mean_percent=mean([100 * totals[a] / maxima[a] for a in attempt_ids if maxima[a]]),
-        median=_median(test_totals),
+        attempts=attempts,
+        items=len(marks),
+        mean=mean(totals),
+        mean_percent=mean([(100 * total / maximum, n) for total, maximum, n in included if maximum]),
+        median=median(totals),
         sd=sd,
         cic=cic,
         error_ratio=er,
@@ -255,14 +306,7 @@ def _test_stats(rows: list[Row], totals: dict[int, float], maxima: dict[int, flo
     )
 
 
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered, middle = sorted(values), len(values) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-# -- which attempts, from the database ----------------------------------------------------------------------
+# -- which attempts, counted by the database -------------------------------------------------------------
 
 
 class Which(StrEnum):
@@ -277,7 +321,7 @@ WHICH_LABELS = {
 
 
 def analysed_attempts(
-    quizzes: QuerySet,
+    quiz_ids: Sequence[int],
     *,
     which: Which = Which.FIRST,
     classroom=None,
@@ -289,13 +333,13 @@ def analysed_attempts(
     "First" is decided before the filters: a learner whose first attempt falls outside the dates counts with
     none, rather than with a later, practised one.
     """
-    finished = Attempt.objects.finished().filter(quiz__in=quizzes)
+    finished = Attempt.objects.finished().filter(quiz_id__in=list(quiz_ids))
     if which == Which.FIRST:
         first = finished.annotate(
             nth=Window(
                 RowNumber(), partition_by=[F("quiz_id"), F("user_id")], order_by=[F("finished_at"), F("pk")]
             )
-        ).filter(nth=1)
+        ).filter(nth__lte=1)  # the same as nth=1, but PostgreSQL then expects many rows and joins by hash
         finished = Attempt.objects.filter(pk__in=first.values("pk"))
     if classroom is not None:
         finished = finished.filter(user__memberships__classroom=classroom)
@@ -303,22 +347,64 @@ def analysed_attempts(
         finished = finished.filter(finished_at__gte=since)
     if until is not None:
         finished = finished.filter(finished_at__lt=until)
-    return finished
+    return finished.order_by()
 
 
-def load_rows(attempts: QuerySet[Attempt]) -> list[Row]:
-    """Every slot of the attempts with its version and response, in one query."""
-    return list(
-        Slot.objects.filter(attempt__in=attempts.values("pk")).values_list(
-            "attempt_id",
-            "number",
-            "version_id",
-            "version__question_id",
-            "version__max_points",
-            "response__points",
-            "response__answer",
-        )
+MARK = Coalesce("response__points", Value(0.0), output_field=FloatField())
+
+
+def load_counts(attempts: QuerySet[Attempt]) -> tuple[Counts, dict[int, QuestionVersion]]:
+    """Everything analyse needs, counted by the database, and the versions analysed. Four queries.
+
+    Slots are grouped by version, mark, the attempt's total and the answer given: equal answers to an item
+    score alike, so a few rows per item and total stand for all its responses, and the same rows count
+    how often each option was chosen.
+    """
+    attempt_groups = list(
+        attempts.values("slot_count", "max_points", total=Coalesce("points", Value(0.0)))
+        .annotate(n=Count("pk"))
+        .values_list("slot_count", "total", "max_points", "n")
     )
+    slots = Slot.objects.filter(attempt_id__in=attempts.values("pk")).order_by()
+    answer_groups = list(
+        slots.values(
+            "version_id", "response__answer", mark=MARK, total=Coalesce("attempt__points", Value(0.0))
+        )
+        .annotate(n=Count("pk"))
+        .values_list("version_id", "mark", "total", "response__answer", "n")
+    )
+    items: Counter = Counter()
+    blanks: Counter = Counter()
+    chosen: dict[int, Counter] = defaultdict(Counter)
+    for version_id, mark, total, answer, n in answer_groups:
+        items[(version_id, mark, total)] += n
+        if answer is None:  # no response: the slot was left unanswered
+            blanks[(version_id, mark, total)] += n
+        elif isinstance(answer, list):  # choice items answer with option ids; other types are not counted
+            for option_id in {a for a in answer if isinstance(a, str)}:
+                chosen[version_id][option_id] += n
+    versions = QuestionVersion.objects.filter(pk__in={key[0] for key in items}).select_related(
+        "question__topic"
+    )
+    versions = {v.pk: v for v in versions}
+    positions = list(
+        slots.filter(attempt__slot_count=usual_length(attempt_groups))
+        .values("number", mark=MARK)
+        .annotate(n=Count("pk"))
+        .values_list("number", "mark", "n")
+    )
+    counts = Counts(
+        attempts=attempt_groups,
+        items=[(*key, n, blanks[key]) for key, n in items.items()],
+        positions=positions,
+        questions={pk: v.question_id for pk, v in versions.items()},
+        max_marks={pk: v.max_points for pk, v in versions.items()},
+        chosen=dict(chosen),
+    )
+    return counts, versions
+
+
+# -- for the page -------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -360,11 +446,20 @@ class ItemReport:
         return [FLAG_LABELS[f] for f in self.stats.flags]
 
 
-def item_reports(result: Analysis) -> list[ItemReport]:
-    """The analysed items with their versions, in the bank's topic order. One query."""
-    stats = {item.version_id: item for item in result.items}
-    versions = QuestionVersion.objects.filter(pk__in=list(stats)).select_related("question__topic")
+def item_reports(result: Analysis, versions: dict[int, QuestionVersion]) -> list[ItemReport]:
+    """The analysed items beside their versions, in the bank's topic order."""
+
+    def place(version: QuestionVersion) -> tuple:
+        return version.question.topic.position, version.question.topic_id, version.question_id, version.number
+
     ordered = sorted(
-        versions, key=lambda v: (v.question.topic.position, v.question.topic_id, v.question_id, v.number)
+        ((versions[item.version_id], item) for item in result.items), key=lambda pair: place(pair[0])
     )
-    return [ItemReport(v, stats[v.pk], option_counts(v.spec, stats[v.pk])) for v in ordered]
+    return [ItemReport(v, stats, option_counts(v.spec, stats)) for v, stats in ordered]
+
+
+def run(quiz_ids: Sequence[int], *, whole_test: bool = True, **filters) -> tuple[Analysis, list[ItemReport]]:
+    """The analysis of the quizzes' attempts that `filters` choose (see analysed_attempts). Four queries."""
+    counts, versions = load_counts(analysed_attempts(quiz_ids, **filters))
+    result = analyse(counts, whole_test=whole_test)
+    return result, item_reports(result, versions)

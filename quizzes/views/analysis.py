@@ -4,7 +4,6 @@ The statistics are quizzes.analysis's; this module only reads the filters and re
 403 and another educator's quiz or bank a 404, as on every authoring page.
 """
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,19 +11,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from quizzes import analysis
 from quizzes.class_forms import AnalysisFilterForm
-from quizzes.models import Quiz
 from quizzes.permissions import classes_for, educator_required, get_authored_quiz_for, get_bank_for
 from quizzes.views.taking import HtmxHttpRequest
 
 TEMPLATE = "quizzes/item_analysis.html"
 
 
-def _render(request: HtmxHttpRequest, quizzes: QuerySet[Quiz], context: dict, *, whole_test: bool):
+def _render(request: HtmxHttpRequest, quiz_ids: list[int], context: dict, *, whole_test: bool):
     form = AnalysisFilterForm(request.GET, classrooms=classes_for(request.user).order_by("name", "pk"))
     if form.is_valid():
-        rows = analysis.load_rows(analysis.analysed_attempts(quizzes, **form.filters()))
-        result = analysis.analyse(rows, whole_test=whole_test)
-        context |= {"result": result, "items": analysis.item_reports(result)}
+        context["result"], context["items"] = analysis.run(quiz_ids, whole_test=whole_test, **form.filters())
     context |= {"form": form, "flagged": sum(1 for i in context.get("items", []) if i.stats.flags)}
     return render(request, TEMPLATE + "#analysis-results" if request.htmx else TEMPLATE, context)
 
@@ -34,8 +30,7 @@ def _render(request: HtmxHttpRequest, quizzes: QuerySet[Quiz], context: dict, *,
 @vary_on_headers("HX-Request")
 def quiz_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz = get_authored_quiz_for(request.user, pk)
-    context = {"quiz": quiz, "bank": quiz.bank}
-    return _render(request, Quiz.objects.filter(pk=quiz.pk), context, whole_test=True)
+    return _render(request, [quiz.pk], {"quiz": quiz, "bank": quiz.bank}, whole_test=True)
 
 
 @require_GET
@@ -44,5 +39,6 @@ def quiz_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def bank_analysis(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Every quiz of the bank: each item over all its quizzes' attempts; whole-quiz figures are per quiz."""
     bank = get_bank_for(request.user, slug)
-    context = {"bank": bank, "quizzes": bank.quizzes.order_by("position", "pk")}
-    return _render(request, bank.quizzes.all(), context, whole_test=False)
+    quizzes = list(bank.quizzes.order_by("position", "pk"))
+    context = {"bank": bank, "quizzes": quizzes}
+    return _render(request, [q.pk for q in quizzes], context, whole_test=False)

@@ -67,16 +67,21 @@ def learner_credentials(demo) -> tuple[str, str]:
     return demo[LEARNERS]
 
 
+def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+    """Log in the way a person does: the log-in page, the labelled fields, the button."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1, name=f"Welcome back, {username}")).to_be_visible()
+
+
 @pytest.fixture
 def log_in(page: Page, live_server):
-    """Log in the way a person does: the log-in page, the labelled fields, the button."""
+    """sign_in on the test's page."""
 
     def log_in(username: str, password: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", level=1, name=f"Welcome back, {username}")).to_be_visible()
+        sign_in(page, live_server.url, username, password)
 
     return log_in
 
