@@ -120,6 +120,38 @@ EXAMPLES = {
         ],
         empty_status=400,
     ),
+    "matrix": Example(
+        type="matrix",
+        spec={
+            "per_row": "one",
+            "columns": ["Expected", "Not expected"],
+            "rows": [
+                {"text": "Row A", "correct": ["Expected"], "rationale": "RATIONALE-A"},
+                {"text": "Row B", "correct": ["Not expected"], "rationale": "RATIONALE-B"},
+                {"text": "Row C", "correct": ["Expected"], "rationale": "RATIONALE-C"},
+            ],
+        },
+        secrets=("RATIONALE",),
+        # "Expected" everywhere: two rows of three right.
+        wrong=lambda spec: {f"row-{r['id']}": spec["columns"][0]["id"] for r in spec["rows"]},
+        malformed=lambda spec: [
+            {f"row-{spec['rows'][0]['id']}": "forged"},
+            {f"row-{spec['rows'][0]['id']}": [c["id"] for c in spec["columns"]]},  # two in a one-per-row
+        ],
+    ),
+    "matrix-several": Example(
+        type="matrix",
+        spec={
+            "per_row": "several",
+            "columns": ["Col 1", "Col 2", "Col 3"],
+            "rows": [
+                {"text": "Row A", "correct": ["Col 1", "Col 3"], "rationale": "RATIONALE-A"},
+                {"text": "Row B", "correct": ["Col 2"], "rationale": "RATIONALE-B"},
+            ],
+        },
+        secrets=("RATIONALE",),
+        wrong=lambda spec: {f"row-{r['id']}": [c["id"] for c in spec["columns"]] for r in spec["rows"]},
+    ),
 }
 
 # Every registered type beyond the three choice types has an example here.

@@ -12,6 +12,7 @@ from .base import (
     SpecError,
 )
 from .matching import Matching
+from .matrix import Matrix
 from .multiple import SelectAllThatApply
 from .numeric import Numeric
 from .ordering import Ordering
@@ -29,6 +30,7 @@ ITEM_TYPES: dict[str, ItemType] = {
         ShortAnswer(),
         Matching(),
         Ordering(),
+        Matrix(),
     )
 }
 ITEM_TYPE_CHOICES = [(name, item.label) for name, item in ITEM_TYPES.items()]

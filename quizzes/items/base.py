@@ -14,7 +14,7 @@ changes nothing outside its module, its template and one line of the registry.
 import math
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,6 +158,66 @@ def shuffled(items: Sequence, rng: random.Random | None) -> list:
     if rng is not None:
         rng.shuffle(items)
     return items
+
+
+def text_list_errors(values, field: str, noun: str, low: int, high: int) -> list[SpecError]:
+    """Problems with a list of texts learners choose from: its length, blank or repeated entries."""
+    if not isinstance(values, list):
+        return [SpecError(f"{field} must be a list of texts", field)]
+    errors = []
+    if not low <= len(values) <= high:
+        errors.append(SpecError(f"needs {low} to {high} {noun}s, has {len(values)}", field))
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        text = text_of(value)
+        if not isinstance(text, str) or not text.strip():
+            errors.append(SpecError(f"{noun} {index + 1} has no text", f"{field}.{index}"))
+        elif text.strip().casefold() in seen:
+            errors.append(SpecError(f"{noun} “{text.strip()}” is listed twice", f"{field}.{index}"))
+        else:
+            seen.add(text.strip().casefold())
+    return errors
+
+
+def rows_errors(
+    rows, field: str, noun: str, low: int, high: int, each: Callable[[dict, int, str], list[SpecError]]
+) -> list[SpecError]:
+    """Problems with a list of rows that each have a text and a rationale (steps, premises, matrix rows):
+    its length, a row that is not an object, blank or repeated texts, a missing rationale; and what
+    `each(row, number, at)` finds wrong with a row's own fields."""
+    if not isinstance(rows, list):
+        return [SpecError(f"{field} must be a list", field)]
+    errors = []
+    if not low <= len(rows) <= high:
+        errors.append(SpecError(f"needs {low} to {high} {noun}s, has {len(rows)}", field))
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        number, at = index + 1, f"{field}.{index}"
+        if not isinstance(row, dict):
+            errors.append(SpecError(f"{noun} {number} must be an object", at))
+            continue
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            errors.append(SpecError(f"{noun} {number} has no text", f"{at}.text"))
+        elif text.strip().casefold() in seen:
+            errors.append(SpecError(f"two {noun}s have the same text", f"{at}.text"))
+        else:
+            seen.add(text.strip().casefold())
+        errors += each(row, number, at)
+        if not isinstance(row.get("rationale"), str) or not row["rationale"].strip():
+            errors.append(SpecError(f"{noun} {number} has no rationale", f"{at}.rationale"))
+    return errors
+
+
+def with_ids(values: list) -> list[dict]:
+    """Texts as stored: each with an id, the one it has if it has one."""
+    return [
+        {
+            "id": (value.get("id") if isinstance(value, dict) else None) or new_id(),
+            "text": text_of(value).strip(),
+        }
+        for value in values
+    ]
 
 
 def count_phrase(right: int, total: int, noun: str) -> str:

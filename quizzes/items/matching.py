@@ -24,8 +24,11 @@ from .base import (
     form_data,
     new_id,
     require_every_part,
+    rows_errors,
     shuffled,
+    text_list_errors,
     text_of,
+    with_ids,
 )
 from .forms import RowForm, SpecForm, lines
 
@@ -51,36 +54,6 @@ class MatchingPublic(PublicItem):
     responses: tuple[PublicResponse, ...]
 
 
-def text_list_errors(values, field: str, noun: str, low: int, high: int) -> list[SpecError]:
-    """Problems with a list of texts learners choose from: its length, blank or repeated entries."""
-    if not isinstance(values, list):
-        return [SpecError(f"{field} must be a list of texts", field)]
-    errors = []
-    if not low <= len(values) <= high:
-        errors.append(SpecError(f"needs {low} to {high} {noun}s, has {len(values)}", field))
-    seen: set[str] = set()
-    for index, value in enumerate(values):
-        text = text_of(value)
-        if not isinstance(text, str) or not text.strip():
-            errors.append(SpecError(f"{noun} {index + 1} has no text", f"{field}.{index}"))
-        elif text.strip().casefold() in seen:
-            errors.append(SpecError(f"{noun} “{text.strip()}” is listed twice", f"{field}.{index}"))
-        else:
-            seen.add(text.strip().casefold())
-    return errors
-
-
-def with_ids(values: list) -> list[dict]:
-    """Texts as stored: each with an id, the one it has if it has one."""
-    return [
-        {
-            "id": (value.get("id") if isinstance(value, dict) else None) or new_id(),
-            "text": text_of(value).strip(),
-        }
-        for value in values
-    ]
-
-
 class Matching(ItemType):
     name = "matching"
     label = "Matching"
@@ -95,36 +68,18 @@ class Matching(ItemType):
         responses, premises = spec.get("responses"), spec.get("premises")
         errors = text_list_errors(responses, "responses", "response", 2, MAX_RESPONSES)
         texts = {text_of(r).strip() for r in responses or [] if isinstance(text_of(r), str)}
-        if not isinstance(premises, list):
-            return [*errors, SpecError("premises must be a list", "premises")]
-        if not MIN_PREMISES <= len(premises) <= MAX_PREMISES:
-            errors.append(
-                SpecError(
-                    f"needs {MIN_PREMISES} to {MAX_PREMISES} items to match, has {len(premises)}", "premises"
-                )
-            )
-        seen: set[str] = set()
-        for index, premise in enumerate(premises):
-            number, at = index + 1, f"premises.{index}"
-            if not isinstance(premise, dict):
-                errors.append(SpecError(f"item {number} must be an object", at))
-                continue
-            text, match, rationale = premise.get("text"), premise.get("match"), premise.get("rationale")
-            if not isinstance(text, str) or not text.strip():
-                errors.append(SpecError(f"item {number} has no text", f"{at}.text"))
-            elif text.strip().casefold() in seen:
-                errors.append(SpecError("two items have the same text", f"{at}.text"))
-            else:
-                seen.add(text.strip().casefold())
+
+        def match_errors(premise: dict, number: int, at: str) -> list[SpecError]:
+            match = premise.get("match")
             if not isinstance(match, str) or not match.strip():
-                errors.append(SpecError(f"item {number} has no match", f"{at}.match"))
-            elif match.strip() not in texts:
-                errors.append(
+                return [SpecError(f"item {number} has no match", f"{at}.match")]
+            if match.strip() not in texts:
+                return [
                     SpecError(f"item {number}: “{match.strip()}” is not one of the responses", f"{at}.match")
-                )
-            if not isinstance(rationale, str) or not rationale.strip():
-                errors.append(SpecError(f"item {number} has no rationale", f"{at}.rationale"))
-        return errors
+                ]
+            return []
+
+        return errors + rows_errors(premises, "premises", "item", MIN_PREMISES, MAX_PREMISES, match_errors)
 
     def normalise(self, spec: dict) -> dict:
         return {

@@ -24,6 +24,7 @@ from .base import (
     SpecError,
     form_data,
     new_id,
+    rows_errors,
 )
 from .forms import RowForm, SpecForm
 
@@ -77,27 +78,7 @@ class Ordering(ItemType):
         errors: list[SpecError] = []
         if spec.get("scoring") not in SCORINGS:
             errors.append(SpecError(f"scoring must be one of {', '.join(SCORINGS)}", "scoring"))
-        steps = spec.get("steps")
-        if not isinstance(steps, list):
-            return [*errors, SpecError("steps must be a list", "steps")]
-        if not MIN_STEPS <= len(steps) <= MAX_STEPS:
-            errors.append(SpecError(f"needs {MIN_STEPS} to {MAX_STEPS} steps, has {len(steps)}", "steps"))
-        seen: set[str] = set()
-        for index, step in enumerate(steps):
-            number, at = index + 1, f"steps.{index}"
-            if not isinstance(step, dict):
-                errors.append(SpecError(f"step {number} must be an object", at))
-                continue
-            text = step.get("text")
-            if not isinstance(text, str) or not text.strip():
-                errors.append(SpecError(f"step {number} has no text", f"{at}.text"))
-            elif text.strip().casefold() in seen:
-                errors.append(SpecError("two steps have the same text", f"{at}.text"))
-            else:
-                seen.add(text.strip().casefold())
-            if not isinstance(step.get("rationale"), str) or not step["rationale"].strip():
-                errors.append(SpecError(f"step {number} has no rationale", f"{at}.rationale"))
-        return errors
+        return errors + rows_errors(spec.get("steps"), "steps", "step", MIN_STEPS, MAX_STEPS, lambda *_: [])
 
     def normalise(self, spec: dict) -> dict:
         return {
