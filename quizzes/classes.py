@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, Q
 
@@ -74,6 +75,28 @@ def regenerate_code(classroom: Classroom) -> str:
 
     classroom.join_code = _with_fresh_code(save)
     return classroom.join_code
+
+
+# Wrong codes a user may try in an hour: plenty for typos, far too few to find a class by guessing.
+JOIN_GUESSES_PER_HOUR = 20
+
+
+def _guesses_key(user) -> str:
+    return f"class-join-wrong-codes:{user.pk}"
+
+
+def join_blocked(user) -> bool:
+    """Whether the user has tried too many wrong codes this hour (kept in the shared cache)."""
+    return cache.get(_guesses_key(user), 0) >= JOIN_GUESSES_PER_HOUR
+
+
+def note_wrong_code(user) -> None:
+    key = _guesses_key(user)
+    cache.add(key, 0, timeout=3600)  # the hour runs from the first wrong code
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=3600)
 
 
 def find_classroom(code: str) -> Classroom | None:

@@ -28,6 +28,17 @@ def classroom(educator, learner, quiz):
     return make_classroom(educator, [learner], [quiz])
 
 
+@pytest.fixture(autouse=True)
+def _a_cache_of_its_own(settings, request):
+    """Wrong join codes are counted in the cache per user id, and ids come round again in each test."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -278,6 +289,23 @@ def test_a_wrong_code_gets_a_message_and_joins_nothing(learner_client, classroom
     page = response.content.decode()
     assert "No class has this code" in page or "This field is required" in page or "at most 20" in page
     assert Membership.objects.count() == 1
+
+
+def test_too_many_wrong_codes_stop_the_lookups(client, learner, other_learner, classroom):
+    Membership.objects.filter(user=learner).delete()
+    client.force_login(learner)
+    for _ in range(classes.JOIN_GUESSES_PER_HOUR):
+        assert client.post(url("class-join"), {"code": "ZZZZZZ"}).status_code == 200
+    response = client.post(url("class-join"), {"code": classroom.join_code})
+    assert response.status_code == 429 and "Too many wrong codes" in response.content.decode()
+    assert client.get(url("class-join"), {"code": classroom.join_code}).status_code == 429
+    assert not Membership.objects.filter(user=learner).exists()
+    assert client.get(url("class-join")).status_code == 200  # the empty form is still there
+    # a blank code or the right one costs nothing, and another learner is not held back
+    client.force_login(other_learner)
+    for _ in range(classes.JOIN_GUESSES_PER_HOUR):
+        client.post(url("class-join"), {"code": ""})
+    assert client.post(url("class-join"), {"code": classroom.join_code}).status_code == 302
 
 
 def test_an_old_code_stops_working(learner_client, classroom, learner):

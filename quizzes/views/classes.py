@@ -231,11 +231,17 @@ def membership_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def class_join(request: HtmxHttpRequest) -> HttpResponse:
-    """Join with a code: typed in, or from a join link (?code=…), which asks before joining."""
-    if request.method == "POST":
-        form = JoinForm(request.POST)
-    else:
-        form = JoinForm(request.GET if "code" in request.GET else None)
+    """Join with a code: typed in, or from a join link (?code=…), which asks before joining.
+
+    Wrong codes are counted per user: after too many in an hour, codes are not looked up at all.
+    """
+    data = request.POST if request.method == "POST" else request.GET if "code" in request.GET else None
+    if data is not None and classes.join_blocked(request.user):
+        context = {"form": JoinForm(), "blocked": True}
+        return render(request, "quizzes/class_join.html", context, status=429)
+    form = JoinForm(data)
+    if form.is_bound and not form.is_valid() and "code" in form.errors and data.get("code", "").strip():
+        classes.note_wrong_code(request.user)
     if request.method == "POST" and form.is_valid():
         classroom = form.cleaned_data["code"]
         try:
