@@ -152,6 +152,29 @@ EXAMPLES = {
         secrets=("RATIONALE",),
         wrong=lambda spec: {f"row-{r['id']}": [c["id"] for c in spec["columns"]] for r in spec["rows"]},
     ),
+    "cloze": Example(
+        type="cloze",
+        spec={
+            "passage": "First [[1]], then [[2]].",
+            "blanks": [
+                {"choices": ["CHOICE-A", "CHOICE-B"], "correct": "CHOICE-A", "rationale": "RATIONALE-1"},
+                {
+                    "choices": ["CHOICE-C", "CHOICE-D", "CHOICE-E"],
+                    "correct": "CHOICE-E",
+                    "rationale": "RATIONALE-2",
+                },
+            ],
+        },
+        secrets=("RATIONALE",),
+        # The first choice of each blank: one of two right.
+        wrong=lambda spec: {f"blank-{b['id']}": b["choices"][0]["id"] for b in spec["blanks"]},
+        malformed=lambda spec: [
+            {f"blank-{spec['blanks'][0]['id']}": "forged"},
+            # a choice of the second blank is not a choice of the first
+            {f"blank-{spec['blanks'][0]['id']}": spec["blanks"][1]["choices"][0]["id"]},
+            {f"blank-{spec['blanks'][0]['id']}": [c["id"] for c in spec["blanks"][0]["choices"]]},
+        ],
+    ),
 }
 
 # Every registered type beyond the three choice types has an example here.

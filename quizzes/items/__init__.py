@@ -11,6 +11,7 @@ from .base import (
     PublicItem,
     SpecError,
 )
+from .cloze import Cloze
 from .matching import Matching
 from .matrix import Matrix
 from .multiple import SelectAllThatApply
@@ -31,6 +32,7 @@ ITEM_TYPES: dict[str, ItemType] = {
         Matching(),
         Ordering(),
         Matrix(),
+        Cloze(),
     )
 }
 ITEM_TYPE_CHOICES = [(name, item.label) for name, item in ITEM_TYPES.items()]

@@ -47,17 +47,19 @@ class RowForm(forms.Form):
         }
 
 
+def rationale_field(help_text: str) -> forms.CharField:
+    """A row's rationale: a short text area, required by validate() rather than by the form."""
+    return forms.CharField(
+        label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text
+    )
+
+
 class OptionForm(RowForm):
     """One option of a choice item."""
 
     text = forms.CharField(label="Text", required=False)
     correct = forms.BooleanField(label="Correct", required=False)
-    rationale = forms.CharField(
-        label="Rationale",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why this option is right or wrong.",
-    )
+    rationale = rationale_field("Why this option is right or wrong.")
 
 
 class RowsFormSet(forms.BaseFormSet):

@@ -30,7 +30,7 @@ from .base import (
     text_of,
     with_ids,
 )
-from .forms import RowForm, SpecForm, lines
+from .forms import RowForm, SpecForm, lines, rationale_field
 
 MIN_PREMISES, MAX_PREMISES, MAX_RESPONSES = 2, 8, 12
 
@@ -167,12 +167,7 @@ class PremiseRow(RowForm):
     match = forms.CharField(
         label="Its match", required=False, help_text="One of the responses, as written there."
     )
-    rationale = forms.CharField(
-        label="Rationale",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why this is its match.",
-    )
+    rationale = rationale_field("Why this is its match.")
 
 
 class MatchingForm(SpecForm):

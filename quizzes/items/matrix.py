@@ -30,7 +30,7 @@ from .base import (
     text_of,
     with_ids,
 )
-from .forms import RowForm, SpecForm
+from .forms import RowForm, SpecForm, rationale_field
 from .multiple import sata_points
 
 MIN_ROWS, MAX_ROWS, MAX_COLUMNS = 2, 10, 5
@@ -205,9 +205,7 @@ class MatrixRow(RowForm):
 
 for _number in range(1, MAX_COLUMNS + 1):
     MatrixRow.base_fields[f"col_{_number}"] = forms.BooleanField(label=f"Column {_number}", required=False)
-MatrixRow.base_fields["rationale"] = forms.CharField(
-    label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why."
-)
+MatrixRow.base_fields["rationale"] = rationale_field("Why this row's answer is right.")
 
 
 class MatrixForm(SpecForm):

@@ -26,7 +26,7 @@ from .base import (
     new_id,
     rows_errors,
 )
-from .forms import RowForm, SpecForm
+from .forms import RowForm, SpecForm, rationale_field
 
 MIN_STEPS, MAX_STEPS = 2, 8
 SCORINGS = {"position": "one point for each step in its right place", "all-or-nothing": "all or nothing"}
@@ -187,12 +187,7 @@ class OrderingFields(forms.Form):
 
 class StepRow(RowForm):
     text = forms.CharField(label="Step", required=False)
-    rationale = forms.CharField(
-        label="Rationale",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why this step comes here.",
-    )
+    rationale = rationale_field("Why this step comes here.")
 
 
 class OrderingForm(SpecForm):
