@@ -1,0 +1,114 @@
+"""manage.py importbank / exportbank in every format: all or nothing, clear refusals, round trips."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from quizzes.demo import MMN_BANK
+from quizzes.formats import bankfile
+from quizzes.formats.common import MAX_BYTES
+from quizzes.formats.database import export_bank
+from quizzes.models import Bank, Question, QuestionVersion, Topic
+
+pytestmark = pytest.mark.django_db
+
+GIFT = """$CATEGORY: $course$/top/Treatment
+
+::first-line::Which treatment is first-line for MMN? {
+=IVIG#Right: it works within hours or days.
+~Plasma exchange#It is ineffective and can worsen MMN.
+####IVIG is the first-line treatment.
+}
+
+::steroids::Corticosteroids help MMN. {F#They can make MMN worse.#Right: they can worsen it.
+####Steroids are ineffective.}
+"""
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def rows() -> tuple[int, int, int, int]:
+    return (
+        Bank.objects.count(),
+        Topic.objects.count(),
+        Question.objects.count(),
+        QuestionVersion.objects.count(),
+    )
+
+
+def test_importbank_reads_gift_into_a_new_bank(tmp_path, educator):
+    path = tmp_path / "treatment.gift"
+    path.write_text(GIFT, encoding="utf-8")
+    out, _ = run("importbank", str(path), "--format", "gift", "--bank", "mine", "--owner", educator.username)
+    assert "2 new questions" in out
+    bank = Bank.objects.get(slug="mine")
+    assert bank.owner == educator
+    assert sorted(bank.questions.values_list("key", flat=True)) == ["first-line", "steroids"]
+    assert list(bank.topics.values_list("title", flat=True)) == ["Treatment"]
+
+
+def test_importbank_gift_into_the_mmn_bank_keeps_its_topics(tmp_path):
+    run("loadbank", str(MMN_BANK))
+    topics = list(Topic.objects.filter(bank__slug="mmn").order_by("position").values_list("slug", "title"))
+    path = tmp_path / "extra.gift"
+    path.write_text(GIFT.replace("Treatment", topics[2][1]), encoding="utf-8")
+    run("importbank", str(path), "--format", "gift", "--bank", "mmn")
+    bank = Bank.objects.get(slug="mmn")
+    assert list(bank.topics.order_by("position").values_list("slug", "title")) == topics
+    assert bank.questions.get(key="first-line").topic.slug == topics[2][0]
+    assert bank.title == "Multifocal Motor Neuropathy (MMN)"
+
+
+def test_a_broken_file_is_refused_with_its_lines_and_writes_nothing(tmp_path):
+    path = tmp_path / "broken.gift"
+    path.write_text(GIFT + "\n::bad::Which? {=a ~b\n", encoding="utf-8")
+    before = rows()
+    with pytest.raises(CommandError, match="line 12: the answer block opened with { is never closed"):
+        run("importbank", str(path), "--format", "gift")
+    assert rows() == before
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.gift"
+    path.write_bytes("Caf\xe9? {T####x}".encode("latin-1"))
+    with pytest.raises(CommandError, match="line 1: the file is not UTF-8 text"):
+        run("importbank", str(path), "--format", "gift")
+    assert Bank.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path):
+    path = tmp_path / "big.gift"
+    path.write_bytes(b"/" * (MAX_BYTES + 1))
+    with pytest.raises(CommandError, match="the limit is 2,097,152 bytes"):
+        run("importbank", str(path), "--format", "gift")
+
+
+def test_skipped_items_are_reported_as_warnings(tmp_path):
+    path = tmp_path / "essay.gift"
+    path.write_text("Describe MMN. {}\n\n" + GIFT, encoding="utf-8")
+    _, err = run("importbank", str(path), "--format", "gift")
+    assert "warning: line 1: an essay question is not supported, skipped" in err
+
+
+def test_mmn_bank_exported_as_gift_imports_as_a_copy_with_the_same_items(tmp_path):
+    run("loadbank", str(MMN_BANK))
+    exported, skipped = run("exportbank", "mmn", "--format", "gift")
+    assert skipped == ""
+    path = tmp_path / "mmn.gift"
+    path.write_text(exported, encoding="utf-8")
+    run("importbank", str(path), "--format", "gift", "--bank", "copy")
+    again = export_bank(Bank.objects.get(slug="copy"))
+    original = bankfile.parse(MMN_BANK.read_text(encoding="utf-8"))
+    assert again.questions == original.questions
+    assert again.topics == original.topics
+
+
+def test_importbank_json_is_the_bank_file():
+    out, _ = run("importbank", str(MMN_BANK), "--format", "json")
+    assert "72 new questions" in out
