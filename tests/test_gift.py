@@ -1,5 +1,7 @@
 """GIFT in and out: each construct of Moodle's syntax, line-numbered errors, and the MMN bank's round trip."""
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,6 +10,8 @@ from quizzes.demo import MMN_BANK
 from quizzes.formats import bankfile, gift
 from quizzes.formats.bankfile import BankFileError
 from quizzes.formats.common import NO_EXPLANATION, NO_FEEDBACK
+
+HELD = ("single", "multiple", "truefalse", "shortanswer", "numeric", "matching")
 
 
 def one(text: str):
@@ -235,14 +239,31 @@ def test_every_item_type_gift_holds_survives_a_round_trip():
     assert first.topics == second.topics
 
 
+def as_gift_holds_it(q: bankfile.QuestionData) -> bankfile.QuestionData:
+    """What GIFT and Moodle XML can carry of `q`. They have no variants of a short answer (each variant
+    becomes an answer of its own) and no feedback per matching pair; responses come in pair order."""
+    if q.type == "matching":
+        premises = [{**p, "rationale": NO_FEEDBACK} for p in q.spec["premises"]]
+        matched = list(dict.fromkeys(p["match"] for p in premises))
+        extra = [r for r in q.spec["responses"] if r not in matched]
+        return replace(q, spec={"premises": premises, "responses": matched + extra})
+    if q.type != "shortanswer":
+        return q
+    answers = [
+        {**a, "text": text, "variants": []} for a in q.spec["answers"] for text in (a["text"], *a["variants"])
+    ]
+    return replace(q, spec={"answers": answers})
+
+
 def test_the_mmn_bank_survives_a_round_trip_through_gift():
     bank = bankfile.parse(MMN_BANK.read_text(encoding="utf-8"))
     text, skipped = gift.dump(bank)
-    assert skipped == []
+    held = [q for q in bank.questions if q.type in HELD]
+    assert len(skipped) == len(bank.questions) - len(held)
     result = gift.parse(text, slug=bank.slug, title=bank.title)
     assert result.warnings == []
-    assert result.bank.topics == bank.topics
-    assert result.bank.questions == bank.questions
+    assert result.bank.topics == [t for t in bank.topics if t[0] in {q.topic for q in held}]
+    assert result.bank.questions == [as_gift_holds_it(q) for q in held]
 
 
 GIFT_ALPHABET = st.sampled_from(

@@ -11,6 +11,7 @@ from quizzes.formats import bankfile
 from quizzes.formats.common import MAX_BYTES
 from quizzes.formats.database import export_bank
 from quizzes.models import Bank, Question, QuestionVersion, Topic
+from tests.test_gift import HELD, as_gift_holds_it
 
 pytestmark = pytest.mark.django_db
 
@@ -99,16 +100,18 @@ def test_skipped_items_are_reported_as_warnings(tmp_path):
 def test_mmn_bank_exported_as_gift_imports_as_a_copy_with_the_same_items(tmp_path):
     run("loadbank", str(MMN_BANK))
     exported, skipped = run("exportbank", "mmn", "--format", "gift")
-    assert skipped == ""
+    original = bankfile.parse(MMN_BANK.read_text(encoding="utf-8"))
+    held = [q for q in original.questions if q.type in HELD]
+    assert skipped.count("skipped: ") == len(original.questions) - len(held)
     path = tmp_path / "mmn.gift"
     path.write_text(exported, encoding="utf-8")
     run("importbank", str(path), "--format", "gift", "--bank", "copy")
     again = export_bank(Bank.objects.get(slug="copy"))
-    original = bankfile.parse(MMN_BANK.read_text(encoding="utf-8"))
-    assert again.questions == original.questions
-    assert again.topics == original.topics
+    assert again.questions == [as_gift_holds_it(q) for q in held]
+    assert again.topics == [t for t in original.topics if t[0] in {q.topic for q in held}]
 
 
 def test_importbank_json_is_the_bank_file():
     out, _ = run("importbank", str(MMN_BANK), "--format", "json")
-    assert "72 new questions" in out
+    count = len(bankfile.parse(MMN_BANK.read_text(encoding="utf-8")).questions)
+    assert f"{count} new questions" in out
