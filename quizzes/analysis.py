@@ -46,22 +46,30 @@ CountedPairs = Sequence[tuple[float, float, int]]
 
 
 def mean(sample: Counted) -> float | None:
-    n = sum(c for _, c in sample)
-    return math.fsum(v * c for v, c in sample) / n if n else None
+    values, counts = _columns(sample, 2)
+    n = sum(counts)
+    return math.sumprod(values, counts) / n if n else None
 
 
 def covariance(pairs: CountedPairs) -> float | None:
     """Sample covariance of x and y; None below two values."""
-    n = sum(c for _, _, c in pairs)
+    xs, ys, counts = _columns(pairs, 3)
+    n = sum(counts)
     if n < 2:
         return None
-    mx = math.fsum(x * c for x, _, c in pairs) / n
-    my = math.fsum(y * c for _, y, c in pairs) / n
-    return math.fsum((x - mx) * (y - my) * c for x, y, c in pairs) / (n - 1)
+    mx, my = math.sumprod(xs, counts) / n, math.sumprod(ys, counts) / n
+    weighted = [(x - mx) * c for x, c in zip(xs, counts, strict=True)]
+    return math.sumprod(weighted, [y - my for y in ys]) / (n - 1)
 
 
 def variance(sample: Counted) -> float | None:
-    return covariance([(v, v, c) for v, c in sample])
+    values, counts = _columns(sample, 2)
+    return covariance(list(zip(values, values, counts, strict=True)))
+
+
+def _columns(rows: Sequence[tuple], width: int) -> list[tuple]:
+    """[(a, b), (c, d)] -> [(a, c), (b, d)]; `width` empty columns for no rows."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def median(sample: Counted) -> float | None:

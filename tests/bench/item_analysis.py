@@ -92,9 +92,12 @@ def build(seed: int) -> tuple[int, str]:
         for number, version in enumerate(drawn, start=1):
             slots.append(Slot(attempt=attempt, number=number, version=version))
             right = rng.random() < 1 / (1 + math.exp(difficulty[version.pk] - ability))
-            options = version.spec["options"]
-            keys = [o["id"] for o in options if o["correct"]]
-            answer = keys if right else [rng.choice([o["id"] for o in options if not o["correct"]])]
+            options = version.spec.get("options")
+            if options:  # a choice item: the key, or one wrong option
+                keys = [o["id"] for o in options if o["correct"]]
+                answer = keys if right else [rng.choice([o["id"] for o in options if not o["correct"]])]
+            else:  # other item types: their answers are not counted per option, only grouped
+                answer = {"right": right}
             marks.append((version.max_points if right else 0.0, answer))
             attempt.points += marks[-1][0]
     Attempt.objects.bulk_create(attempts, batch_size=2_000)
