@@ -14,11 +14,11 @@ FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help run serve test lint format venv chromium clean bench faults bench-analysis
+.PHONY: help run serve test lint format venv chromium a11y-tools clean bench faults bench-analysis
 
 help:
 	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
-	@echo "make test   install what the tests need (Chromium too) and run the whole suite"
+	@echo "make test   install what the tests need (Chromium, Java, the npm accessibility checkers) and run the whole suite"
 	@echo "make serve  the production profile under gunicorn (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS from the environment)"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load-test the production profile on loopback with locust; report in bench-results/"
@@ -65,7 +65,25 @@ chromium:
 	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium >/dev/null; }
 
-test: venv chromium
+# The accessibility checks (tests/browser/test_accessibility.py) inject npm's axe-core into pages and run the
+# Nu HTML Checker (npm's vnu-jar) with Java. Both are pinned in tests/a11y/package-lock.json; its install
+# script (a Java download) is skipped, as Debian's Java runs the checker.
+A11Y := tests/a11y
+a11y-tools: $(A11Y)/node_modules/.package-lock.json
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Java (default-jre-headless) for the Nu HTML Checker"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq default-jre-headless >/dev/null; }
+
+$(A11Y)/node_modules/.package-lock.json: $(A11Y)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing npm for the accessibility checkers"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq npm >/dev/null; }
+	cd $(A11Y) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: venv chromium a11y-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Locust gets a venv of its own: it registers a pytest plugin (fixtures named `session`) that must stay out of
@@ -97,4 +115,4 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) bench-results db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) bench-results db.sqlite3 .pytest_cache .ruff_cache $(A11Y)/node_modules $(A11Y)/screenshots

@@ -1,9 +1,73 @@
 // After htmx swaps in a question or its feedback, move focus there so keyboard and
-// screen-reader users land on what changed.
+// screen-reader users land on what changed, and have the polite live region (#announcer, in
+// base.html) say what it brought: inside a [data-live] part, the [data-announce] element's text
+// as a screen reader reads it (the verdict and points, or "Question 3 of 10").
 document.addEventListener("htmx:afterSettle", () => {
   const target = document.querySelector("[data-swap-focus]");
   if (target) target.focus();
+  const source = document.querySelector("[data-live] [data-announce]");
+  if (source) announce(spoken(source));
+  showShortcuts();
 });
+
+function spoken(element) {
+  const copy = element.cloneNode(true);
+  copy.querySelectorAll("[aria-hidden='true']").forEach((hidden) => hidden.remove());
+  return copy.textContent.replace(/\s+/g, " ").trim();
+}
+
+function announce(text) {
+  const region = document.getElementById("announcer");
+  if (!region || !text) return;
+  region.textContent = "";
+  // A moment's pause, so that the same words twice in a row are read out again.
+  setTimeout(() => {
+    region.textContent = text;
+  }, 50);
+}
+
+// Keyboard shortcuts on a choice question (its form has data-shortcuts): 1-9 choose that option
+// and Enter on an option submits. Not while typing in a text box. The page says so.
+function shortcutOptions() {
+  const form = document.querySelector("form[data-shortcuts]");
+  const choices = ".options input[type=radio], .options input[type=checkbox]";
+  const inputs = form ? form.querySelectorAll(choices) : [];
+  return { form, options: [...inputs].slice(0, 9) };
+}
+
+function showShortcuts() {
+  const { form, options } = shortcutOptions();
+  if (!options.length || form.querySelector(".shortcut-hint")) return;
+  options.forEach((option, index) => option.setAttribute("aria-keyshortcuts", String(index + 1)));
+  const hint = document.createElement("p");
+  hint.className = "help shortcut-hint";
+  const button = form.querySelector("button[type=submit]");
+  const action = button ? button.textContent.trim().toLowerCase() : "submit";
+  hint.textContent = `Keyboard: press 1 to ${options.length} to choose an option, then Enter to ${action}.`;
+  (form.querySelector(".actions") || form).before(hint);
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+  const target = event.target;
+  const typing =
+    target.closest?.("textarea, select, [contenteditable]") ||
+    (target.matches?.("input") && !["radio", "checkbox"].includes(target.type));
+  if (typing) return;
+  const { form, options } = shortcutOptions();
+  if (!options.length) return;
+  if (/^[1-9]$/.test(event.key) && options[Number(event.key) - 1]) {
+    event.preventDefault();
+    const option = options[Number(event.key) - 1];
+    if (option.type === "checkbox" || !option.checked) option.click();
+    option.focus();
+  } else if (event.key === "Enter" && options.includes(target)) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+showShortcuts();
 
 // Exam countdown. A courtesy only: the server enforces the deadline. When it has passed,
 // reload the attempt so the server closes and scores it.
