@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import analysis, authoring, classes, educators, history, home, quiz_builder, review, taking
+from .views import (
+    analysis,
+    authoring,
+    classes,
+    educators,
+    history,
+    home,
+    quiz_builder,
+    review,
+    taking,
+    transfer,
+)
 
 app_name = "quizzes"
 
@@ -80,4 +91,6 @@ urlpatterns += [
     path("author/classes/<int:pk>/gradebook.csv", classes.class_gradebook_csv, name="class-gradebook-csv"),
     path("author/quizzes/<int:pk>/analysis/", analysis.quiz_analysis, name="quiz-analysis"),
     path("author/banks/<slug:slug>/analysis/", analysis.bank_analysis, name="bank-analysis"),
+    path("author/banks/<slug:slug>/import/", transfer.bank_import, name="bank-import"),
+    path("author/banks/<slug:slug>/export/<str:fmt>/", transfer.bank_export, name="bank-export"),
 ]

@@ -81,6 +81,8 @@ RULES = {
     "quizzes:class-gradebook-csv": rule("get", LOGIN, 403, 403, 404),
     "quizzes:quiz-analysis": rule("get", LOGIN, 403, 403, 404),
     "quizzes:bank-analysis": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:bank-import": rule("get", LOGIN, 403, 403, 404),
+    "quizzes:bank-export": rule("get", LOGIN, 403, 403, 404),
     # accounts
     "login": rule("get", 200, 302, 302, 302),
     "logout": rule("post", 302, 302, 302, 302),
@@ -128,6 +130,7 @@ def world(learner, other_learner, educator, practice_quiz):
         "quiz": [practice_quiz.pk],
         # authoring
         "bank": [bank.slug],
+        "bank export": [bank.slug, "gift"],
         "topic": [bank.topics.first().pk],
         "question": [question.pk],
         "version": [question.pk, 1],
@@ -172,6 +175,8 @@ AUTHORING_ARGS = {
     "quizzes:assignment-delete": "assignment",
     "quizzes:quiz-analysis": "quiz",
     "quizzes:bank-analysis": "bank",
+    "quizzes:bank-import": "bank",
+    "quizzes:bank-export": "bank export",
 }
 
 
