@@ -6,6 +6,7 @@ import pytest
 
 from quizzes.demo import MMN_BANK
 from quizzes.formats import bankfile
+from quizzes.items import ITEM_TYPES
 
 SECTIONS = {
     "What is Multifocal Motor Neuropathy (MMN)?",
@@ -92,8 +93,8 @@ def test_duplicate_keys_and_unknown_fields_are_refused():
 
 def test_wrong_format_number_is_refused():
     data = minimal()
-    data["format"] = 2
-    assert errors_of(data) == ['"format" must be 1, not 2']
+    data["format"] = 3
+    assert errors_of(data) == ['"format" must be 1 or 2, not 3']
 
 
 # -- the shipped MMN bank ----------------------------------------------------------------------------
@@ -115,9 +116,32 @@ def test_shipped_bank_has_at_least_sixty_items_over_five_topics(mmn):
     assert min(counts.values()) >= 10, counts
 
 
-def test_shipped_bank_uses_every_item_type_in_every_topic(mmn):
+def test_shipped_bank_uses_the_choice_types_in_every_topic_and_every_type_somewhere(mmn):
     for slug, _ in mmn.topics:
-        assert {q.type for q in mmn.questions if q.topic == slug} == {"single", "multiple", "truefalse"}, slug
+        assert {"single", "multiple", "truefalse"} <= {q.type for q in mmn.questions if q.topic == slug}, slug
+    assert {q.type for q in mmn.questions} == set(ITEM_TYPES)
+    new_types = [q for q in mmn.questions if q.type not in {"single", "multiple", "truefalse"}]
+    assert len(new_types) >= 15
+    for slug, _ in mmn.topics:  # each topic's practice quiz meets the new types too
+        assert any(q.topic == slug for q in new_types), slug
+
+
+# The sheet's numbers, as its numeric items must hold them: (value, tolerance) or (lowest, highest).
+SHEET_NUMBERS = {
+    "who-gets-it-13": {"value": 0.6, "tolerance": 0},  # prevalence per 100,000
+    "who-gets-it-14": {"value": 3, "tolerance": 0},  # men about three times as often as women
+    "who-gets-it-15": {"min": 50, "max": 60},  # most cases between 50 and 60
+    "who-gets-it-16": {"value": 20, "tolerance": 0},  # cases reported from age 20 ...
+    "who-gets-it-17": {"value": 75, "tolerance": 0},  # ... to age 75
+    "diagnosis-15": {"min": 30, "max": 80},  # anti-GM1 antibodies in 30-80%
+    "treatment-17": {"min": 2, "max": 5},  # IVIG repeated about every 2-5 weeks
+    "treatment-18": {"min": 3, "max": 6},  # benefit lasts 3-6 weeks or more
+}
+
+
+def test_shipped_numeric_items_hold_the_sheets_numbers(mmn):
+    numeric = {q.key: q.spec["accept"] for q in mmn.questions if q.type == "numeric"}
+    assert numeric == SHEET_NUMBERS
 
 
 def test_every_shipped_explanation_cites_its_section_of_the_sheet(mmn):
@@ -126,13 +150,32 @@ def test_every_shipped_explanation_cites_its_section_of_the_sheet(mmn):
         assert f'(Fact sheet: "{q.source_section}")' in q.explanation, q.key
 
 
+def keyed(q: bankfile.QuestionData) -> list[tuple[str, str]]:
+    """(what is keyed as right, its rationale or feedback) for every item type."""
+    spec = q.spec
+    if "options" in spec:
+        return [(o["text"], o["rationale"]) for o in spec["options"] if o["correct"]]
+    if q.type == "shortanswer":
+        return [
+            (" ".join([a["text"], *a["variants"]]), a["feedback"]) for a in spec["answers"] if a["correct"]
+        ]
+    if q.type == "matching":
+        return [(f"{p['text']}: {p['match']}", p["rationale"]) for p in spec["premises"]]
+    if q.type == "matrix":
+        return [(f"{r['text']}: {', '.join(r['correct'])}", r["rationale"]) for r in spec["rows"]]
+    if q.type == "cloze":
+        return [(b["correct"], b["rationale"]) for b in spec["blanks"]]
+    if q.type == "ordering":
+        return [(s["text"], s["rationale"]) for s in spec["steps"]]
+    return []
+
+
 def test_shipped_bank_never_keys_corticosteroids_or_plasma_exchange_as_helpful(mmn):
     # They are ineffective and can make MMN worse: a key naming them must be about that harm.
     for q in mmn.questions:
-        for option in q.spec["options"]:
-            text = option["text"].lower()
-            if option["correct"] and ("corticosteroid" in text or "plasma exchange" in text):
-                wording = (q.stem + " " + option["rationale"]).lower()
+        for text, rationale in keyed(q):
+            if "corticosteroid" in text.lower() or "plasma exchange" in text.lower():
+                wording = (q.stem + " " + text + " " + rationale).lower()
                 assert "worse" in wording or "ineffective" in wording or "not expect" in wording, q.key
 
 

@@ -5,7 +5,14 @@
      "topics": [{"slug", "title"}, ...],
      "questions": [{"key", "topic", "type", "difficulty", "source_section", "stem", "explanation",
                     ...the item type's own fields, e.g. "options": [{"text", "correct", "rationale"}]}],
-     "quizzes": [{"slug", "title", "mode", "question_count", "topics", "time_limit_minutes"}]}
+     "quizzes": [{"slug", "title", "mode", "question_count", "topics", "time_limit_minutes",
+                  ...and, from format 2, the quiz builder's settings where they differ from the defaults:
+                  "selection", "questions" (keys of a fixed list), "shuffle_questions", "shuffle_options",
+                  "pass_mark_percent", "attempts_allowed", "opens_at", "closes_at" (ISO 8601 with a
+                  time zone), "is_published"}]}
+
+A file is written as format 1 when no quiz needs format 2's fields, so format 1 files (the MMN bank)
+read and write back byte for byte; both formats are read.
 
 `parse` checks everything and reports every problem with the line it is on; `dump` writes the same
 shape back, so loading a file and exporting the bank gives the file again.
@@ -14,10 +21,25 @@ shape back, so loading a file and exporting the bank gives the file again.
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from quizzes.items import ITEM_TYPES
 
 FORMAT = 1
+FORMATS = (1, 2)
+# Format 2's quiz settings and their defaults: a setting at its default is not written.
+QUIZ_SETTINGS = {
+    "selection": "random",
+    "questions": [],
+    "shuffle_questions": True,
+    "shuffle_options": True,
+    "pass_mark_percent": None,
+    "attempts_allowed": 0,
+    "opens_at": None,
+    "closes_at": None,
+    "is_published": True,
+}
+SELECTIONS = ("random", "fixed")
 DIFFICULTIES = ("easy", "medium", "hard")
 MODES = ("practice", "exam")
 QUESTION_FIELDS = ("key", "topic", "type", "difficulty", "source_section", "stem", "explanation")
@@ -53,6 +75,23 @@ class QuizData:
     topics: list[str]
     time_limit_minutes: int | None
     description: str = ""
+    selection: str = "random"
+    questions: list[str] = field(default_factory=list)
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    pass_mark_percent: int | None = None
+    attempts_allowed: int = 0
+    opens_at: str | None = None  # ISO 8601 with a time zone
+    closes_at: str | None = None
+    is_published: bool = True
+
+    def settings(self) -> dict:
+        """Format 2's settings that differ from their defaults, as the file writes them."""
+        return {
+            name: getattr(self, name)
+            for name, default in QUIZ_SETTINGS.items()
+            if getattr(self, name) != default
+        }
 
 
 @dataclass
@@ -98,8 +137,8 @@ def parse(text: str) -> BankData:
         raise BankFileError([f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"]) from None
     if not isinstance(raw, dict):
         raise BankFileError(["line 1: the file must hold one JSON object"])
-    if raw.get("format") != FORMAT:
-        raise BankFileError([f'"format" must be {FORMAT}, not {raw.get("format")!r}'])
+    if raw.get("format") not in FORMATS or isinstance(raw.get("format"), bool):
+        raise BankFileError([f'"format" must be 1 or 2, not {raw.get("format")!r}'])
 
     check = _Checker(text)
     bank_raw = raw.get("bank")
@@ -136,8 +175,9 @@ def parse(text: str) -> BankData:
         elif parsed:
             bank.questions.append(parsed)
 
+    keys = {q.key for q in bank.questions}
     for index, quiz in enumerate(_list(raw, "quizzes", check)):
-        parsed = _quiz(quiz, index, topic_slugs, check)
+        parsed = _quiz(quiz, index, topic_slugs, check, raw["format"], keys)
         if parsed:
             bank.quizzes.append(parsed)
 
@@ -185,7 +225,9 @@ def _question(raw, index: int, topic_slugs: set[str], check: _Checker) -> Questi
     return QuestionData(spec=item.content(spec), **values)
 
 
-def _quiz(raw, index: int, topic_slugs: set[str], check: _Checker) -> QuizData | None:
+def _quiz(
+    raw, index: int, topic_slugs: set[str], check: _Checker, version: int, keys: set[str]
+) -> QuizData | None:
     if not isinstance(raw, dict):
         check.error(f"quiz {index + 1}", "must be an object")
         return None
@@ -208,6 +250,11 @@ def _quiz(raw, index: int, topic_slugs: set[str], check: _Checker) -> QuizData |
     topics = raw.get("topics", [])
     if not isinstance(topics, list) or any(t not in topic_slugs for t in topics):
         check.error(where, f'"topics" must list known topic slugs, not {topics!r}', line)
+    settings = {name: raw[name] for name in QUIZ_SETTINGS if name in raw}
+    if settings and version < 2:
+        check.error(where, f'{", ".join(settings)} need "format": 2', line)
+    for message in _settings_errors(settings, keys):
+        check.error(where, message, line)
     if len(check.errors) > errors_before:
         return None
     return QuizData(
@@ -218,13 +265,53 @@ def _quiz(raw, index: int, topic_slugs: set[str], check: _Checker) -> QuizData |
         topics=list(topics),
         time_limit_minutes=limit,
         description=raw.get("description", "") or "",
+        **settings,
     )
+
+
+def _whole(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _settings_errors(settings: dict, keys: set[str]) -> list[str]:
+    errors = []
+    if settings.get("selection", "random") not in SELECTIONS:
+        errors.append('"selection" must be random or fixed')
+    chosen = settings.get("questions", [])
+    if not isinstance(chosen, list) or any(key not in keys for key in chosen):
+        errors.append(f'"questions" must list keys of questions in this file, not {chosen!r}')
+    for name in ("shuffle_questions", "shuffle_options", "is_published"):
+        if not isinstance(settings.get(name, True), bool):
+            errors.append(f'"{name}" must be true or false')
+    mark = settings.get("pass_mark_percent")
+    if mark is not None and not _whole(mark, 0, 100):
+        errors.append('"pass_mark_percent" must be empty (null) or a whole number from 0 to 100')
+    if not _whole(settings.get("attempts_allowed", 0), 0, 1000):
+        errors.append('"attempts_allowed" must be a whole number from 0 (unlimited) to 1000')
+    moments = {}
+    for name in ("opens_at", "closes_at"):
+        value = settings.get(name)
+        if value is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            errors.append(
+                f'"{name}" must be a date and time with a time zone, e.g. 2026-03-01T09:00:00+00:00'
+            )
+        else:
+            moments[name] = moment
+    if len(moments) == 2 and moments["closes_at"] <= moments["opens_at"]:
+        errors.append('"closes_at" must come after "opens_at"')
+    return errors
 
 
 def to_dict(bank: BankData) -> dict:
     """The file's content for a bank, in the file's own key order."""
     return {
-        "format": FORMAT,
+        "format": 2 if any(quiz.settings() for quiz in bank.quizzes) else FORMAT,
         "bank": {
             "slug": bank.slug,
             "title": bank.title,
@@ -254,6 +341,7 @@ def to_dict(bank: BankData) -> dict:
                 "topics": quiz.topics,
                 "time_limit_minutes": quiz.time_limit_minutes,
                 **({"description": quiz.description} if quiz.description else {}),
+                **quiz.settings(),
             }
             for quiz in bank.quizzes
         ],

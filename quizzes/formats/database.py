@@ -7,6 +7,7 @@ whole file is written in one transaction or not at all.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 
@@ -104,6 +105,7 @@ def import_bank(data: BankData, *, owner=None) -> ImportReport:
         question = existing.get(item.key)
         if question is None:
             question = Question.objects.create(bank=bank, key=item.key, topic=topics[item.topic])
+            existing[item.key] = question
             new_version(question, item, 1, author=owner)
             report.created += 1
             continue
@@ -119,12 +121,14 @@ def import_bank(data: BankData, *, owner=None) -> ImportReport:
         report.new_versions += 1
 
     for position, quiz_data in enumerate(data.quizzes):
-        _save_quiz(bank, quiz_data, position, topics)
+        _save_quiz(bank, quiz_data, position, topics, existing)
         report.quizzes += 1
     return report
 
 
-def _save_quiz(bank: Bank, data: QuizData, position: int, topics: dict[str, Topic]) -> Quiz:
+def _save_quiz(
+    bank: Bank, data: QuizData, position: int, topics: dict[str, Topic], questions: dict[str, Question]
+) -> Quiz:
     quiz, _ = Quiz.objects.update_or_create(
         bank=bank,
         slug=data.slug,
@@ -135,9 +139,18 @@ def _save_quiz(bank: Bank, data: QuizData, position: int, topics: dict[str, Topi
             "question_count": data.question_count,
             "time_limit_minutes": data.time_limit_minutes,
             "position": position,
+            "selection": data.selection,
+            "shuffle_questions": data.shuffle_questions,
+            "shuffle_options": data.shuffle_options,
+            "pass_mark_percent": data.pass_mark_percent,
+            "attempts_allowed": data.attempts_allowed,
+            "opens_at": datetime.fromisoformat(data.opens_at) if data.opens_at else None,
+            "closes_at": datetime.fromisoformat(data.closes_at) if data.closes_at else None,
+            "is_published": data.is_published,
         },
     )
     quiz.topics.set([topics[slug] for slug in data.topics])
+    quiz.questions.set([questions[key] for key in data.questions])
     return quiz
 
 
@@ -164,7 +177,7 @@ def export_bank(bank: Bank) -> BankData:
                 spec=version.item.content(version.spec),
             )
         )
-    for quiz in bank.quizzes.prefetch_related("topics").order_by("position", "id"):
+    for quiz in bank.quizzes.prefetch_related("topics", "questions").order_by("position", "id"):
         data.quizzes.append(
             QuizData(
                 slug=quiz.slug,
@@ -174,6 +187,15 @@ def export_bank(bank: Bank) -> BankData:
                 topics=[t.slug for t in sorted(quiz.topics.all(), key=lambda t: (t.position, t.id))],
                 time_limit_minutes=quiz.time_limit_minutes,
                 description=quiz.description,
+                selection=quiz.selection,
+                questions=[q.key for q in sorted(quiz.questions.all(), key=lambda q: q.id)],
+                shuffle_questions=quiz.shuffle_questions,
+                shuffle_options=quiz.shuffle_options,
+                pass_mark_percent=quiz.pass_mark_percent,
+                attempts_allowed=quiz.attempts_allowed,
+                opens_at=quiz.opens_at.isoformat() if quiz.opens_at else None,
+                closes_at=quiz.closes_at.isoformat() if quiz.closes_at else None,
+                is_published=quiz.is_published,
             )
         )
     return data
