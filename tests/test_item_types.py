@@ -14,6 +14,7 @@ from quizzes.formats import bankfile
 from quizzes.formats.database import export_bank
 from quizzes.items import ITEM_TYPES, get_item_type
 from quizzes.models import Bank, Response
+from tests.bench.answers import answer_fields
 from tests.itemkit import (
     EXPLANATION,
     HTMX,
@@ -306,3 +307,14 @@ def test_the_editor_and_its_preview_work_for_the_type(client, educator, bank, ex
     html = client.get(reverse("quizzes:question-edit", args=[question_pk])).content.decode()
     preview_html = html.split('id="question-preview"')[1]
     assert "STEM-MARK" in preview_html and "Correct" in preview_html and "Not ready" not in preview_html
+
+
+def test_the_bench_learners_answer_every_type_from_the_card_alone(learner_client, learner, bank):
+    """make bench answers the exam's items from their HTML (tests/bench/answers.py), whatever their type."""
+    attempt = start(learner, bank, "exam")
+    card = learner_client.get(item_url(attempt), **HTMX).content.decode()
+    fields = {}
+    for name, value in answer_fields(card):
+        fields.setdefault(name, []).append(value)
+    assert post_answer(learner_client, attempt, fields, **HTMX).status_code == 200
+    assert Response.objects.filter(slot__attempt=attempt).count() == 1

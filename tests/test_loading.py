@@ -12,7 +12,6 @@ from quizzes.demo import MMN_BANK
 from quizzes.formats.bankfile import parse
 from quizzes.formats.database import export_bank, import_bank
 from quizzes.models import Bank, Question, QuestionVersion, Quiz, Response
-from tests.conftest import chosen
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +45,12 @@ def test_a_changed_item_becomes_a_new_version_and_old_answers_keep_theirs(tmp_pa
     quiz = Quiz.objects.get(bank__slug="mmn", slug="practice-all")
     attempt = start_attempt(learner, quiz)
     slot = attempt.slots.select_related("version").first()
-    record_answer(attempt, slot.number, chosen([slot.version.spec["options"][0]["id"]]))
-    answered = slot.version
+    answered = slot.version  # of any item type: the draw includes them all
+    record_answer(
+        attempt,
+        slot.number,
+        answered.item.answer_form(answered.spec, answered.item.key_answer(answered.spec)),
+    )
 
     data = json.loads(MMN_BANK.read_text(encoding="utf-8"))
     edited = next(q for q in data["questions"] if q["key"] == answered.question.key)

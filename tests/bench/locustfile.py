@@ -26,11 +26,11 @@ import re
 import time
 from urllib.parse import urlencode
 
+from answers import answer_fields  # tests/bench/answers.py: locust puts this file's folder on the path
 from locust import FastHttpUser, constant, events, task
 
 EXAM_TITLE = "Exam: MMN (25 questions, 30 minutes)"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-OPTION_INPUT = re.compile(r'name="option" value="([^"]+)"')
 ATTEMPT_URL = re.compile(r"/attempts/([0-9a-f-]{36})/")
 
 PASSWORD = os.environ.get("MMNQUIZ_BENCH_PASSWORD", "bench-password")
@@ -167,8 +167,7 @@ class Learner(FastHttpUser):
         number = 1
         while True:
             self.think()
-            options = OPTION_INPUT.findall(card)
-            fields = [("slot", str(number)), ("option", options[0] if options else "")]
+            fields = [("slot", str(number)), *answer_fields(card)]  # the exam draws every item type
             with self.post(f"{attempt}answer/", fields, "answer", htmx=True, catch_response=True) as response:
                 finish_url = response.headers.get("HX-Redirect")
                 if response.status_code != 200:

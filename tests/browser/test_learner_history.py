@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Attempt, ReviewCard
+from tests.browser.answering import answer_anything, answer_item
 from tests.browser.conftest import open_quiz_list
 
 
@@ -20,9 +21,7 @@ def take_practice_quiz(page: Page, title: str) -> Attempt:
         expect(card.get_by_role("heading", level=2)).to_have_text(
             f"Question {slot.number} of {attempt.slot_count}"
         )
-        options = slot.version.spec["options"]
-        wanted = [o for o in options if o["correct"] == (slot.number % 2 == 0)]
-        card.locator(f'input[value="{wanted[0]["id"]}"]').check()
+        answer_item(card, slot.version, right=slot.number % 2 == 0)
         card.get_by_role("button", name="Check answer").click()
         expect(card.locator(".verdict")).to_be_visible()
         if slot.number < attempt.slot_count:
@@ -63,7 +62,7 @@ def test_learner_sees_progress_and_reviews_mistakes(page: Page, learner_credenti
     review = page.locator("#review-card")
     for remaining in range(mistakes, 0, -1):
         expect(review.get_by_role("heading", level=2)).to_contain_text(f"{remaining} due")
-        review.locator("input[name=option]").first.check()
+        answer_anything(review)
         review.get_by_role("button", name="Check answer").click()
         expect(review.locator(".verdict")).to_be_visible()
         expect(review.get_by_role("heading", name="Explanation")).to_be_visible()
