@@ -1,10 +1,14 @@
 """manage.py importbank / exportbank in every format: all or nothing, clear refusals, round trips."""
 
 import io
+import os
+import tempfile
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizzes.demo import MMN_BANK
 from quizzes.formats import bankfile
@@ -115,3 +119,37 @@ def test_importbank_json_is_the_bank_file():
     out, _ = run("importbank", str(MMN_BANK), "--format", "json")
     count = len(bankfile.parse(MMN_BANK.read_text(encoding="utf-8")).questions)
     assert f"{count} new questions" in out
+
+
+TOKENS = [
+    "<quiz>",
+    "</quiz>",
+    '<question type="truefalse">',
+    "</question>",
+    "{",
+    "}",
+    "=",
+    "~",
+    "#",
+    "::",
+    "\n\n",
+    "T",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.one_of(st.text(max_size=200), st.lists(st.sampled_from(TOKENS), max_size=30).map("".join)),
+    fmt=st.sampled_from(["gift", "moodlexml", "json"]),
+)
+def test_arbitrary_text_is_refused_cleanly_and_writes_no_row(text, fmt):
+    before = rows()
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as handle:
+        handle.write(text)
+    try:
+        run("importbank", handle.name, "--format", fmt, "--bank", "fuzz")
+    except CommandError as exc:
+        assert "was not imported" in str(exc)
+        assert rows() == before
+    finally:
+        os.unlink(handle.name)
