@@ -6,14 +6,19 @@ and the editor. Each type's own rules (grading tables, parsing, its editor's fie
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.forms import BooleanField
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from quizzes.formats import bankfile
 from quizzes.formats.database import export_bank
 from quizzes.items import ITEM_TYPES, get_item_type
-from quizzes.models import Bank, Response
+from quizzes.models import Bank, Response, ReviewCard
 from tests.bench.answers import answer_fields
 from tests.itemkit import (
     EXPLANATION,
@@ -318,3 +323,118 @@ def test_the_bench_learners_answer_every_type_from_the_card_alone(learner_client
         fields.setdefault(name, []).append(value)
     assert post_answer(learner_client, attempt, fields, **HTMX).status_code == 200
     assert Response.objects.filter(slot__attempt=attempt).count() == 1
+
+
+# -- the editor, through its pages ------------------------------------------------------------------------
+
+
+def editor_post(spec_form) -> dict:
+    """What the editor's spec fields post when sent back as they were filled in: plain fields and rows."""
+    forms = [spec_form.form, *(form for rows in spec_form.formsets.values() for form in rows.forms)]
+    data = {}
+    for form in forms:
+        for name, field_ in form.fields.items():
+            value = form[name].value()
+            if isinstance(field_, BooleanField):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif value not in (None, ""):
+                data[form.add_prefix(name)] = value
+    for rows in spec_form.formsets.values():
+        data |= {f"{rows.prefix}-TOTAL_FORMS": str(len(rows.forms)), f"{rows.prefix}-INITIAL_FORMS": "0"}
+    return data
+
+
+def shared_fields(bank: Bank, **changes) -> dict:
+    fields = {
+        "stem": "STEM-MARK: written in the editor",
+        "explanation": "EXPLANATION-MARK",
+        "source_section": "How is MMN treated?",
+        "difficulty": "medium",
+        "topic": bank.topics.get().pk,
+    }
+    return fields | changes
+
+
+@pytest.fixture
+def editor(client, educator, bank):
+    bank.owner = educator
+    bank.save()
+    client.force_login(educator)
+    return client
+
+
+def test_a_question_written_in_the_editor_is_saved_with_its_spec(editor, bank, example):
+    item = get_item_type(example.type)
+    data = shared_fields(bank) | editor_post(item.spec_form(spec=item.normalise(example.spec)))
+    response = editor.post(reverse("quizzes:question-create", args=[bank.slug, example.type]), data)
+    assert response.status_code == 302
+    version = bank.questions.get(current_version__stem="STEM-MARK: written in the editor").current_version
+    assert version.item_type == example.type and item.content(version.spec) == example.spec
+
+
+def test_saving_a_question_unchanged_makes_no_new_version(editor, bank, example):
+    question = bank.questions.get()
+    item = get_item_type(example.type)
+    data = shared_fields(bank, stem=question.current_version.stem, base_version=1)
+    data |= editor_post(item.spec_form(spec=question.current_version.spec))
+    response = editor.post(reverse("quizzes:question-edit", args=[question.pk]), data, follow=True)
+    assert "no new version was needed" in response.content.decode()
+    assert question.versions.count() == 1
+
+
+def test_a_spec_with_nothing_in_it_is_refused_with_errors_beside_the_fields(editor, bank, example):
+    url = reverse("quizzes:question-create", args=[bank.slug, example.type])
+    response = editor.post(url, shared_fields(bank) | editor_post(get_item_type(example.type).spec_form()))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="errorlist' in html
+    assert "Not ready to save yet" in html  # and the preview says what is missing
+    assert bank.questions.count() == 1
+
+
+# -- queries and the review queue -------------------------------------------------------------------------
+
+
+def queries(client, method: str, url: str, data=None, **extra) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {}, **extra)
+    assert response.status_code in (200, 302)
+    return sum("SAVEPOINT" not in q["sql"] for q in captured.captured_queries)
+
+
+def test_taking_an_item_makes_as_few_queries_as_a_choice_item(learner_client, learner, bank, example):
+    attempt = start(learner, bank)
+    form = dict(example.wrong_form(version_of(attempt)))
+    # session, user, attempt + quiz, slot + version + response
+    assert queries(learner_client, "get", item_url(attempt), **HTMX) == 4
+    # session, user, attempt + quiz, slot + version + response with the attempt locked, insert
+    assert (
+        queries(
+            learner_client,
+            "post",
+            reverse("quizzes:attempt-answer", args=[attempt.code]),
+            {"slot": 1} | form,
+            **HTMX,
+        )
+        == 5
+    )
+
+
+def test_a_mistake_comes_back_for_review_without_its_key_and_is_answered_there(
+    learner_client, learner, bank, example
+):
+    attempt = start(learner, bank)
+    post_answer(learner_client, attempt, example.wrong_form(version_of(attempt)))
+    learner_client.post(reverse("quizzes:attempt-finish", args=[attempt.code]))
+    ReviewCard.objects.update(due=timezone.now() - timedelta(minutes=1))
+    card = ReviewCard.objects.get()
+    html = learner_client.get(reverse("quizzes:review-next")).content.decode()
+    assert "STEM-MARK" in html
+    for secret in (*example.secrets, *KEY_MARKERS):
+        assert secret not in html, secret
+    url = reverse("quizzes:review-answer", args=[card.pk])
+    fields = key_form(card.question.current_version)
+    form = {"round": str(card.review_count), **{name: fields.getlist(name) for name in fields}}
+    html = learner_client.post(url, form, **HTMX).content.decode()
+    assert "<strong>Correct</strong>" in html and EXPLANATION in html
+    assert ReviewCard.objects.get().review_count == card.review_count + 1
