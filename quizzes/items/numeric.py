@@ -118,8 +118,12 @@ class Numeric(ItemType):
 
     def normalise(self, spec: dict) -> dict:
         accept = spec.get("accept") or {}
+        # A fixed key order: PostgreSQL's jsonb sorts keys, and the bank file must write back as it was read.
+        order = [key for key in ("value", "tolerance", "min", "max") if key in accept]
         return {
-            "accept": {key: tidy_number(value) for key, value in accept.items()},
+            "accept": {
+                key: tidy_number(accept[key]) for key in order + [k for k in accept if k not in order]
+            },
             "unit": (spec.get("unit") or "").strip(),
         }
 
