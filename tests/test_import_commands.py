@@ -153,3 +153,10 @@ def test_arbitrary_text_is_refused_cleanly_and_writes_no_row(text, fmt):
         assert rows() == before
     finally:
         os.unlink(handle.name)
+
+
+@pytest.mark.parametrize("command", ["importbank", "loadbank"])
+def test_an_unknown_owner_stops_the_import_before_anything_is_written(command):
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        run(command, str(MMN_BANK), "--owner", "nobody")
+    assert Bank.objects.count() == 0

@@ -10,6 +10,16 @@ from quizzes.formats.database import import_bank
 from quizzes.models import Bank
 
 
+def owner_named(username: str | None):
+    """The user named by --owner (None when it is not given); an unknown name stops the command."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"no user named {username!r}")
+    return user
+
+
 class Command(BaseCommand):
     help = (
         "Import a bank file, GIFT or Moodle XML, all or nothing. GIFT and Moodle XML go into the bank named "
@@ -36,11 +46,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file} was not imported:\n" + "\n".join(f"  {e}" for e in exc.errors)
             ) from None
-        user = None
-        if owner:
-            user = get_user_model().objects.filter(username=owner).first()
-            if user is None:
-                raise CommandError(f"no user named {owner!r}")
+        user = owner_named(owner)
         data = result.bank
         if format != "json":
             existing = Bank.objects.filter(slug=data.slug).first()

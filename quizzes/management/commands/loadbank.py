@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from quizzes.formats import bankfile
 from quizzes.formats.database import import_bank
+from quizzes.management.commands.importbank import owner_named
 
 
 class Command(BaseCommand):
@@ -27,10 +27,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file} was not loaded:\n" + "\n".join(f"  {e}" for e in exc.errors)
             ) from None
-        user = None
-        if owner:
-            user = get_user_model().objects.filter(username=owner).first()
-            if user is None:
-                raise CommandError(f"no user named {owner!r}")
-        report = import_bank(data, owner=user)
+        report = import_bank(data, owner=owner_named(owner))
         self.stdout.write(f"Loaded {file}: {report}")
