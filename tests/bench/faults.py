@@ -248,6 +248,27 @@ class Run:
         return errors
 
 
+def choice_only_exam(exam_pk: int) -> int:
+    """A fixed 25-item exam of choice items, whose option ids the run swaps."""
+    from quizzes.models import Question, Quiz
+
+    exam = Quiz.objects.get(pk=exam_pk)
+    choices = Question.objects.filter(
+        bank=exam.bank, current_version__item_type__in=["single", "multiple", "truefalse"]
+    ).order_by("pk")[:SLOTS]
+    quiz = Quiz.objects.create(
+        bank=exam.bank,
+        slug="faults-exam",
+        title="Faults exam",
+        mode=Quiz.Mode.EXAM,
+        selection=Quiz.Selection.FIXED,
+        question_count=SLOTS,
+        time_limit_minutes=exam.time_limit_minutes,
+    )
+    quiz.questions.set(choices)
+    return quiz.pk
+
+
 def sign_in(learners: list[Learner]) -> None:
     """Give each browser a signed-in session, made in this process as Django's test client does.
 
@@ -575,7 +596,7 @@ def main() -> int:
     ensure_postgres()
     ensure_redis(REDIS_URL)
     log(f"preparing database {DB_NAME}")
-    quiz_pk = prepare_database(DB_NAME, LEARNERS)
+    quiz_pk = choice_only_exam(prepare_database(DB_NAME, LEARNERS))
     log(f"starting gunicorn ({WORKERS} workers) on {base}")
     run = Run(base, quiz_pk, deadline)
     errors: list[str] = []
