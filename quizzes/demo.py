@@ -26,7 +26,7 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
         if created:
             user.set_password(password)
             user.save()
-            user.groups.add(Group.objects.get(name=group))
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
     return [(username, password) for username, password, _ in DEMO_ACCOUNTS]
 
 

@@ -139,7 +139,7 @@ def promote_to_educator(user, *, by) -> bool:
     """Add `user` to the Educator group. False when they already were an educator."""
     if not can_promote(by):
         raise PermissionDenied("Only educators can promote other users.")
-    group = Group.objects.get(name=EDUCATORS)
+    group, _ = Group.objects.get_or_create(name=EDUCATORS)
     if user.is_superuser or user.groups.filter(pk=group.pk).exists():
         return False
     user.groups.add(group)

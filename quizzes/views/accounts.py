@@ -19,7 +19,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            user.groups.add(Group.objects.get(name=LEARNERS))
+            user.groups.add(Group.objects.get_or_create(name=LEARNERS)[0])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("quizzes:home")
     return render(request, "registration/signup.html", {"form": form})

@@ -76,7 +76,7 @@ def test_educator_writes_a_question_and_builds_a_quiz_that_a_learner_takes(
         if correct:
             page.get_by_role("group", name=f"Option {number}").get_by_role("checkbox", name="Correct").check()
     page.get_by_role("button", name="Save question").click()
-    expect(page.get_by_role("status")).to_contain_text("Question saved.")
+    expect(page.locator(".messages")).to_contain_text("Question saved.")
     expect(page.get_by_role("heading", level=1, name="Edit question")).to_be_visible()
     version = Question.objects.get(current_version__stem=STEM).current_version
     assert version.number == 1 and version.max_points == 2
@@ -89,7 +89,7 @@ def test_educator_writes_a_question_and_builds_a_quiz_that_a_learner_takes(
     page.get_by_role("checkbox", name=f"{TOPIC}: {STEM}").check()
     page.get_by_role("checkbox", name="Published").check()
     page.get_by_role("button", name="Create quiz").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Quiz “{QUIZ}” created.")
+    expect(page.locator(".messages")).to_contain_text(f"Quiz “{QUIZ}” created.")
     expect(page.get_by_role("row", name=QUIZ)).to_contain_text("a fixed list")
     page.get_by_role("link", name=f"Edit bank {BANK}").click()
     page.get_by_role("checkbox", name="Published").check()
