@@ -106,8 +106,9 @@ def answer_ordering(page: Page, card: Locator, version) -> None:
     if order.index(first):
         up = card.locator(f'button[value="up:{first}"]')
         tab_to(page, up)
-        for _ in range(order.index(first)):
+        for place in range(order.index(first) - 1, -1, -1):
             page.keyboard.press("Enter")
+            expect(card.locator("input[name=order]").nth(place)).to_have_value(first)  # swapped in
             # The swap keeps the focus on this step's button (Move down once it is at the top).
             expect(card.locator(f'button[value$=":{first}"]:focus')).to_have_count(1)
         expect(card.locator("input[name=order]").first).to_have_value(first)
