@@ -438,3 +438,16 @@ def test_a_mistake_comes_back_for_review_without_its_key_and_is_answered_there(
     html = learner_client.post(url, form, **HTMX).content.decode()
     assert "<strong>Correct</strong>" in html and EXPLANATION in html
     assert ReviewCard.objects.get().review_count == card.review_count + 1
+
+
+def test_the_preview_shows_any_half_written_spec_without_failing(editor, bank, example):
+    """Typing goes through every state: each field of a finished spec blanked, or changed to nonsense."""
+    item = get_item_type(example.type)
+    full = shared_fields(bank) | editor_post(item.spec_form(spec=item.normalise(example.spec)))
+    url = reverse("quizzes:question-preview", args=[bank.slug, example.type])
+    spec_fields = [name for name in full if name.startswith("spec-") and not name.endswith("_FORMS")]
+    for name in spec_fields:
+        for value in ("", "[[9]] ~ x"):
+            response = editor.post(url, full | {name: value}, **HTMX)
+            assert response.status_code == 200, (name, value)
+            assert response.content.decode().lstrip().startswith('<section id="question-preview"')
