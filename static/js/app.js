@@ -1,3 +1,6 @@
+// Pages show what needs this script (the keyboard shortcuts' hint) only when it runs.
+document.documentElement.classList.add("js");
+
 // After htmx swaps in a question or its feedback, move focus there so keyboard and
 // screen-reader users land on what changed, and have the polite live region (#announcer, in
 // base.html) say what it brought: inside a [data-live] part, the [data-announce] element's text
@@ -27,7 +30,8 @@ function announce(text) {
 }
 
 // Keyboard shortcuts on a choice question (its form has data-shortcuts): 1-9 choose that option
-// and Enter on an option submits. Not while typing in a text box. The page says so.
+// and Enter on an option submits. Not while typing in a text box. The page says so
+// (quizzes/_shortcut_hint.html), and so does each option, to assistive technology.
 function shortcutOptions() {
   const form = document.querySelector("form[data-shortcuts]");
   const choices = ".options input[type=radio], .options input[type=checkbox]";
@@ -36,15 +40,8 @@ function shortcutOptions() {
 }
 
 function showShortcuts() {
-  const { form, options } = shortcutOptions();
-  if (!options.length || form.querySelector(".shortcut-hint")) return;
+  const { options } = shortcutOptions();
   options.forEach((option, index) => option.setAttribute("aria-keyshortcuts", String(index + 1)));
-  const hint = document.createElement("p");
-  hint.className = "help shortcut-hint";
-  const button = form.querySelector("button[type=submit]");
-  const action = button ? button.textContent.trim().toLowerCase() : "submit";
-  hint.textContent = `Keyboard: press 1 to ${options.length} to choose an option, then Enter to ${action}.`;
-  (form.querySelector(".actions") || form).before(hint);
 }
 
 document.addEventListener("keydown", (event) => {

@@ -357,7 +357,7 @@ def world(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
     ):
         name = str(connection.settings_dict["NAME"])
-        # The `django_db` mark below makes pytest-django create the test database; never seed another.
+        # The module's `django_db` mark makes pytest-django create the test database; never seed another.
         assert "memory" in name or "test" in name, f"not a test database: {name}"
         as_migrated = connection.creation.serialize_db_to_string()
         server = LiveServer("localhost")
@@ -373,6 +373,16 @@ def world(django_db_setup, django_db_blocker):
             server.stop()
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(as_migrated)
+            if connection.vendor == "postgresql":
+                # Django keeps a connection per context, and Playwright's greenlets switch contexts, so the
+                # main thread may hold several; one left open keeps pytest-django from dropping the test
+                # database at the end. End the others, then this one.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                connection.close()
 
 
 def new_context(browser: Browser, world: World, persona: str, **options) -> BrowserContext:
@@ -838,6 +848,7 @@ def test_keyboard_alone_takes_a_practice_quiz(browser: Browser, world: World):
         tab_to(page, page.get_by_role("button", name=f"Start {quiz.title}", exact=True))
         page.keyboard.press("Enter")
         card, announcer = page.locator("#question-card"), page.locator("#announcer")
+        expect(announcer).to_have_attribute("aria-live", "polite")
         heading = card.get_by_role("heading", level=2)
         expect(heading).to_have_text("Question 1 of 3")
         page.evaluate("window.__marker = 1")  # gone if a full page load replaces the document
@@ -845,7 +856,9 @@ def test_keyboard_alone_takes_a_practice_quiz(browser: Browser, world: World):
         for number in (1, 2, 3):
             options = card.locator(".options input")
             multiple = options.first.get_attribute("type") == "checkbox"
+            expect(card.locator(".shortcut-hint")).to_be_visible()
             expect(card.locator(".shortcut-hint")).to_contain_text(f"press 1 to {options.count()} to choose")
+            expect(options.first).to_have_attribute("aria-keyshortcuts", "1")
             if (
                 number == 1
             ):  # Tab into the options, pick with the arrows (radios) or Space (tick boxes), Enter
@@ -919,6 +932,7 @@ def test_without_javascript_a_practice_quiz_and_an_exam_go_to_the_end(browser: B
             page.get_by_role("button", name=f"Start {quiz.title}", exact=True).click()
             for number in (1, 2, 3):
                 expect(card.get_by_role("heading", level=2)).to_have_text(f"Question {number} of 3")
+                expect(card.locator(".shortcut-hint")).to_be_hidden()  # the keys need JavaScript
                 card.locator(".options input").first.check()
                 card.get_by_role("button", name=re.compile(f"^{button}")).click()
                 if quiz.mode == Quiz.Mode.PRACTICE:  # the feedback, on a page of its own
