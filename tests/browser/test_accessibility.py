@@ -4,20 +4,21 @@ the keyboard alone and no JavaScript at all.
 For each page of PAGES: axe-core finds no violation of WCAG 2.2 A and AA (light colours, then the dark
 scheme's contrast); at 360 px wide and at 200 % zoom (a 1280 px window is 640 CSS px) the page does not
 scroll sideways and no control sticks out of the page or is cut off; right and wrong are never shown by
-colour alone. Screenshots go to tests/a11y/screenshots/ (ignored by git). Then the Nu HTML Checker reads
-every page's HTML in one run. Separate tests take a practice quiz with the keyboard alone, and a practice
-quiz and an exam with JavaScript off.
+colour alone. The main pages are kept as screenshots in tests/a11y/screenshots/ (ignored by git). Then the
+Nu HTML Checker reads every page's HTML in one run. Separate tests take a practice quiz with the keyboard
+alone, and a practice quiz and an exam with JavaScript off.
 
 A new page joins every check with one line in PAGES: a name, the persona who opens it, and a function
 from the seeded world to its URL (plus, if the page is a state reached by acting on it, such as a form
-with its errors, a function that acts). `test_every_page_is_covered` fails for a URL that returns a page
-(a GET with a 200 in tests/test_access_walk.py's RULES) and has no line here. A new item type needs
-nothing: the item pages and editors are made for every type in quizzes.items.ITEM_TYPES, from a question
-of that type in the shipped bank, or made from the type's example in tests/test_item_types.py.
+with its errors, a function that acts). `test_every_page_is_covered` fails for a GET URL of
+tests/test_access_walk.py's RULES that has no line here (files and redirects are listed in NOT_PAGES).
+A new item type needs nothing: its learner pages and editors are made for every type in
+quizzes.items.ITEM_TYPES, from a question of that type in the shipped bank, or else from the type's
+example in tests/test_item_types.py.
 
 The checkers come from npm (tests/a11y/package.json, installed by `make a11y-tools`); the Nu checker
-runs with Java. The module shares one seeded world and its own live server (see `world`), so it stays
-fast: the database is flushed once, when the module ends.
+runs with Java. The module seeds one world and serves it from a live server of its own (see `world`),
+so it stays fast; the database is put back as the migrations left it when the module ends.
 """
 
 import dataclasses
@@ -246,7 +247,8 @@ def seed(world: World) -> None:
     # Finished attempts (results, history, mastery, mistakes to review), then unfinished ones.
     for mode in (Quiz.Mode.PRACTICE, Quiz.Mode.EXAM):
         done = attempts.start_attempt(learner, world.quizzes[f"{mode}-a"])
-        answer_slots(done, lambda n, a, last=done.slot_count: None if n == last > 2 else varied(n, a), wrong)
+        last = done.slot_count  # left unanswered: "Not answered" in the results
+        answer_slots(done, lambda n, a, last=last: None if n == last else varied(n, a), wrong)
         world.attempts[f"{mode}-done"] = attempts.finish_attempt(done)
         world.attempts[f"{mode}-answered"] = answered = attempts.start_attempt(
             learner, world.quizzes[f"{mode}-a"]
@@ -512,7 +514,11 @@ def item_type_pages() -> list[A11yPage]:
         ):
             pages.append(A11yPage(f"{name} item, {state}", LEARNER, lambda w, k=key, n=name: w.slot(k, n)))
         pages.append(
-            A11yPage(f"{name} editor, new", EDUCATOR, url("quizzes:question-create", B, lambda w, n=name: n))
+            A11yPage(
+                f"{name} editor, new",
+                EDUCATOR,
+                url("quizzes:question-create", bank_slug, lambda w, n=name: n),
+            )
         )
         pages.append(
             A11yPage(
@@ -524,7 +530,7 @@ def item_type_pages() -> list[A11yPage]:
     return pages
 
 
-def B(w: World) -> str:  # noqa: N802 - reads as the bank argument in PAGES
+def bank_slug(w: World) -> str:
     return w.bank.slug
 
 
@@ -586,20 +592,26 @@ PAGES: list[A11yPage] = [
     A11yPage("my banks", EDUCATOR, url("quizzes:bank-list")),
     A11yPage("new bank", EDUCATOR, url("quizzes:bank-create")),
     A11yPage("new bank, with errors", EDUCATOR, url("quizzes:bank-create"), form_errors("Create bank")),
-    A11yPage("bank", EDUCATOR, url("quizzes:bank-detail", B)),
-    A11yPage("bank, edit", EDUCATOR, url("quizzes:bank-edit", B)),
-    A11yPage("new topic", EDUCATOR, url("quizzes:topic-create", B)),
+    A11yPage("bank", EDUCATOR, url("quizzes:bank-detail", bank_slug)),
+    A11yPage("bank, edit", EDUCATOR, url("quizzes:bank-edit", bank_slug)),
+    A11yPage("new topic", EDUCATOR, url("quizzes:topic-create", bank_slug)),
     A11yPage("rename topic", EDUCATOR, url("quizzes:topic-edit", lambda w: w.topics["first"].pk)),
     A11yPage("delete topic", EDUCATOR, url("quizzes:topic-delete", lambda w: w.topics["empty"].pk)),
-    A11yPage("questions", EDUCATOR, url("quizzes:question-list", B)),
-    A11yPage("questions, filtered", EDUCATOR, url("quizzes:question-list", B, query="?q=IVIG&status=active")),
+    A11yPage("questions", EDUCATOR, url("quizzes:question-list", bank_slug)),
     A11yPage(
-        "questions, none match", EDUCATOR, url("quizzes:question-list", B, query="?q=zzzz-no-such-words")
+        "questions, filtered",
+        EDUCATOR,
+        url("quizzes:question-list", bank_slug, query="?q=IVIG&status=active"),
+    ),
+    A11yPage(
+        "questions, none match",
+        EDUCATOR,
+        url("quizzes:question-list", bank_slug, query="?q=zzzz-no-such-words"),
     ),
     A11yPage(
         "question editor, with errors",
         EDUCATOR,
-        url("quizzes:question-create", B, lambda w: "single"),
+        url("quizzes:question-create", bank_slug, lambda w: "single"),
         form_errors("Save question"),
     ),
     A11yPage(
@@ -611,14 +623,21 @@ PAGES: list[A11yPage] = [
         EDUCATOR,
         url("quizzes:question-delete", lambda w: next(iter(w.examples.values())).pk),
     ),
-    A11yPage("new quiz", EDUCATOR, url("quizzes:quiz-create", B)),
-    A11yPage("new quiz, with errors", EDUCATOR, url("quizzes:quiz-create", B), form_errors("Create quiz")),
+    A11yPage("new quiz", EDUCATOR, url("quizzes:quiz-create", bank_slug)),
+    A11yPage(
+        "new quiz, with errors", EDUCATOR, url("quizzes:quiz-create", bank_slug), form_errors("Create quiz")
+    ),
     A11yPage("edit quiz", EDUCATOR, url("quizzes:quiz-edit", lambda w: w.quizzes["practice-a"].pk)),
     A11yPage("educators", EDUCATOR, url("quizzes:educator-list", query="?q=e")),
-    A11yPage("import into a bank", EDUCATOR, url("quizzes:bank-import", B)),
-    A11yPage("import, a file with errors", EDUCATOR, url("quizzes:bank-import", B), upload(BROKEN_GIFT)),
+    A11yPage("import into a bank", EDUCATOR, url("quizzes:bank-import", bank_slug)),
     A11yPage(
-        "import, preview", EDUCATOR, url("quizzes:bank-import", B), upload(GIFT, expect_heading="What will")
+        "import, a file with errors", EDUCATOR, url("quizzes:bank-import", bank_slug), upload(BROKEN_GIFT)
+    ),
+    A11yPage(
+        "import, preview",
+        EDUCATOR,
+        url("quizzes:bank-import", bank_slug),
+        upload(GIFT, expect_heading="What will"),
     ),
     # classes
     A11yPage("my classes", LEARNER, url("quizzes:membership-list")),
@@ -643,7 +662,7 @@ PAGES: list[A11yPage] = [
     A11yPage(
         "item analysis, quiz", EDUCATOR, url("quizzes:quiz-analysis", lambda w: w.quizzes["practice-a"].pk)
     ),
-    A11yPage("item analysis, bank", EDUCATOR, url("quizzes:bank-analysis", B)),
+    A11yPage("item analysis, bank", EDUCATOR, url("quizzes:bank-analysis", bank_slug)),
 ]
 
 # The main pages, kept as screenshots at 360 px and at 200 % zoom (every page is measured; a picture of each
