@@ -20,7 +20,8 @@ from django.utils.formats import date_format
 
 from . import grading, review_queue, selection
 from .items import Grade, InvalidAnswer, ItemReview, PublicItem
-from .models import Attempt, Question, Quiz, Response, Slot
+from .items.base import one_value
+from .models import Attempt, Confidence, Question, Quiz, Response, ResponseChange, Slot
 
 # An answer sent in the last seconds of an exam may arrive just after the deadline.
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -44,6 +45,10 @@ class AttemptClosed(Exception):
 
 class DeadlinePassed(AttemptClosed):
     """The exam's time ran out before this answer arrived; the attempt has been closed and scored."""
+
+
+class OutOfSequence(Exception):
+    """A sequential attempt was asked for an item other than the one it has reached."""
 
 
 def start_attempt(user, quiz: Quiz, *, now: datetime | None = None, seed: int | None = None) -> Attempt:
@@ -82,6 +87,7 @@ def start_attempt(user, quiz: Quiz, *, now: datetime | None = None, seed: int | 
             max_points=sum(max_points[v] for v in version_ids),
             shuffle_options=quiz.shuffle_options,
             pass_mark_percent=quiz.pass_mark_percent,
+            sequential=quiz.sequential,
         )
         Slot.objects.bulk_create(
             Slot(attempt=attempt, number=number, version_id=version_id)
@@ -133,23 +139,54 @@ def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
     return False
 
 
-def record_answer(attempt: Attempt, number: int, data: QueryDict, *, now: datetime | None = None) -> Slot:
-    """Save the learner's answer to slot `number`, read from the posted form `data` by the item's type;
-    return the slot with its version and stored response.
+def check_sequence(attempt: Attempt, number: int, answered: int) -> None:
+    """Refuse (OutOfSequence) an item a sequential attempt has not reached or has left behind.
+
+    A sequential attempt is answered in order, so its `answered` responses fill its first slots: only
+    the next item may be opened, and in practice also the one just answered, to read its feedback.
+    """
+    if not attempt.sequential:
+        return
+    current = answered + 1
+    if number == current or (number == answered and not attempt.is_exam):
+        return
+    if number < current:
+        raise OutOfSequence(
+            f"This quiz is taken in order: question {number} is behind you and cannot be opened again."
+        )
+    raise OutOfSequence(f"This quiz is taken in order: answer question {current} before question {number}.")
+
+
+def parse_confidence(data: QueryDict) -> str:
+    """The optional "how sure are you" sent with an answer: one of Confidence's values, or ""."""
+    value = one_value(data, "confidence")
+    if value and value not in Confidence.values:
+        raise InvalidAnswer("That is not one of the confidence choices.")
+    return value
+
+
+def record_answer(
+    attempt: Attempt, number: int, data: QueryDict, *, now: datetime | None = None, seconds: int = 0
+) -> Slot:
+    """Save the learner's answer to slot `number`, read from the posted form `data` by the item's type
+    (with the optional confidence); return the slot with its version and stored response. `seconds` is
+    the time spent on the item since it was shown, added to the slot's.
 
     Practice: the first answer stands (its feedback has been seen); a repeat returns it unchanged.
-    Exam: the answer may be changed until the attempt is finished; the response is replaced in place.
+    Exam: the answer may be changed until the attempt is finished; the response is replaced in place
+    and every saved answer is kept as a ResponseChange. A sequential attempt takes answers in order
+    only and never a change (OutOfSequence).
     Raises InvalidAnswer/FixableAnswer for a bad answer, AnswerInProgress when the form only rearranged
     the answer (nothing is saved), AttemptClosed or DeadlinePassed when too late.
     """
     try:
-        return _record_answer(attempt, number, data, now or timezone.now())
+        return _record_answer(attempt, number, data, now or timezone.now(), seconds)
     except IntegrityError:
         # Only where row locks are no-ops (SQLite): a concurrent first answer to this slot won. Read it.
-        return _record_answer(attempt, number, data, now or timezone.now())
+        return _record_answer(attempt, number, data, now or timezone.now(), seconds)
 
 
-def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime) -> Slot:
+def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime, seconds: int) -> Slot:
     with transaction.atomic():
         # One query reads the slot, its version and response, and locks the attempt row, so answers
         # and finishing never interleave.
@@ -163,25 +200,83 @@ def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime
             raise InvalidAnswer("That question is not part of this attempt.")
         version, locked = slot.version, slot.attempt
         answer = version.item.parse_answer(version.spec, data)
+        confidence = parse_confidence(data)
         if locked.is_finished:
             raise AttemptClosed("This attempt is already finished.")
+        existing = getattr(slot, "response", None)
+        repeat = existing is not None and (existing.answer, existing.confidence) == (answer, confidence)
+        if locked.sequential and not repeat:  # a retried POST may repeat the answer just given
+            check_sequence(locked, number, Response.objects.filter(slot__attempt=locked).count())
         # Closing must commit, so the refusal is raised only after the transaction.
         expired = close_if_expired(locked, now=now)
         if not expired:
-            _save_response(locked, slot, answer, version.item.grade(version.spec, answer), now)
+            grade = version.item.grade(version.spec, answer)
+            _save_response(locked, slot, answer, confidence, grade, now, seconds)
             return slot
     raise DeadlinePassed("Time is up: the exam closed before this answer arrived, so it was not recorded.")
 
 
-def _save_response(attempt: Attempt, slot: Slot, answer: Any, grade: Grade, now: datetime) -> None:
+def _save_response(
+    attempt: Attempt, slot: Slot, answer: Any, confidence: str, grade: Grade, now: datetime, seconds: int
+) -> None:
     existing = getattr(slot, "response", None)
     if existing is None:
         slot.response = Response.objects.create(
-            slot=slot, answer=answer, points=grade.points, max_points=grade.max_points, answered_at=now
+            slot=slot,
+            answer=answer,
+            points=grade.points,
+            max_points=grade.max_points,
+            confidence=confidence,
+            seconds_spent=seconds,
+            answered_at=now,
         )
-    elif attempt.is_exam and existing.answer != answer:
-        existing.answer, existing.points, existing.changed_at = answer, grade.points, now
-        existing.save(update_fields=["answer", "points", "changed_at"])
+    elif attempt.is_exam and (existing.answer, existing.confidence) != (answer, confidence):
+        # Keep the answer being replaced, then replace it in place: still one response per slot.
+        ResponseChange.objects.create(
+            slot=slot,
+            answer=existing.answer,
+            points=existing.points,
+            confidence=existing.confidence,
+            answered_at=existing.changed_at or existing.answered_at,
+            replaced_at=now,
+        )
+        existing.answer, existing.points, existing.confidence = answer, grade.points, confidence
+        # The attempt row is locked, so adding here cannot lose another request's time.
+        existing.changed_at, existing.seconds_spent = now, existing.seconds_spent + seconds
+        existing.save(update_fields=["answer", "points", "confidence", "changed_at", "seconds_spent"])
+    # Practice keeps its first answer (its feedback has been seen); a repeat changes nothing.
+
+
+def set_flag(attempt: Attempt, number: int, flagged: bool) -> None:
+    """Flag slot `number` for review, or clear its flag; AttemptClosed once the attempt is finished."""
+    updated = Slot.objects.filter(
+        attempt_id=attempt.pk, number=number, attempt__finished_at__isnull=True
+    ).update(flagged=flagged)
+    if not updated:
+        raise AttemptClosed("This attempt is already finished.")
+
+
+def strike_option(attempt: Attempt, number: int, option_id: str, struck: bool) -> None:
+    """Rule an option of slot `number` out (struck) or back in. A struck option can still be chosen.
+
+    InvalidAnswer for an option the item does not have; AttemptClosed once the attempt is finished.
+    """
+    with transaction.atomic():
+        slot = (
+            Slot.objects.select_related("attempt", "version")
+            .select_for_update(of=("self",))
+            .filter(attempt_id=attempt.pk, number=number)
+            .first()
+        )
+        if slot is None:
+            raise InvalidAnswer("That question is not part of this attempt.")
+        if slot.attempt.is_finished:
+            raise AttemptClosed("This attempt is already finished.")
+        if option_id not in slot.version.item.strikeable(slot.version.spec):
+            raise InvalidAnswer("That option is not part of this question.")
+        others = [i for i in slot.struck if i != option_id]
+        slot.struck = [*others, option_id] if struck else others
+        slot.save(update_fields=["struck"])
 
 
 def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
@@ -195,33 +290,81 @@ def finish_attempt(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
             locked.finished_at = min(now, locked.deadline) if locked.deadline else now
             locked.save(update_fields=["points", "finished_at"])
             # The answers are final now: mistakes enter the review queue, the rest reschedule it.
-            responses = Response.objects.filter(slot__attempt=locked).select_related("slot__version")
+            responses = list(Response.objects.filter(slot__attempt=locked).select_related("slot__version"))
             review_queue.note_answers(
                 locked.user_id,
                 [(r.slot.version, r.answer, Grade(r.points, r.max_points)) for r in responses],
                 now=locked.finished_at,
+                confidently_wrong={
+                    r.slot.version.question_id
+                    for r in responses
+                    if r.confidence == Confidence.SURE and not Grade(r.points, r.max_points).is_correct
+                },
             )
     attempt.points, attempt.finished_at = locked.points, locked.finished_at
     return attempt
 
 
-def next_slot_number(attempt: Attempt, answered: set[int]) -> int | None:
+@dataclass(frozen=True)
+class SlotState:
+    """Where one item of an attempt stands, for the navigator."""
+
+    number: int
+    answered: bool
+    flagged: bool
+
+
+def slot_states(attempt: Attempt) -> list[SlotState]:
+    """Every slot of the attempt in order, answered or not and flagged or not: one query."""
+    rows = attempt.slots.order_by("number").values_list("number", "response__id", "flagged")
+    return [SlotState(number, response is not None, flagged) for number, response, flagged in rows]
+
+
+def next_slot_number(states: list[SlotState]) -> int | None:
     """The first unanswered slot, or None when every slot has a response."""
-    return next((n for n in range(1, attempt.slot_count + 1) if n not in answered), None)
+    return next((s.number for s in states if not s.answered), None)
 
 
 @dataclass(frozen=True)
 class ItemResult:
-    """One slot of a finished attempt, ready for the review."""
+    """One slot of a finished attempt, ready for the review, with what the learner marked on it."""
 
     slot: Slot
     topic: str
     review: ItemReview
-    answered: bool
+    response: Response | None
+    replaced: list[ResponseChange]  # the answers the learner changed, oldest first
 
     @property
     def grade(self) -> Grade:
         return self.review.grade
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None
+
+    @property
+    def confidence(self) -> str:
+        return self.response.confidence if self.response else ""
+
+    @property
+    def wrong_but_sure(self) -> bool:
+        return self.confidence == Confidence.SURE and not self.grade.is_correct
+
+    @property
+    def history(self) -> list[tuple[datetime, float, str]]:
+        """(when given, points, confidence) of every answer saved, the current one last; [] if none."""
+        if self.response is None:
+            return []
+        current = self.response
+        given = [(c.answered_at, c.points, c.confidence) for c in self.replaced]
+        return [*given, (current.changed_at or current.answered_at, current.points, current.confidence)]
+
+    @property
+    def answer_changes(self) -> int:
+        """How many times the answer itself was changed (not counting a change of confidence only)."""
+        answers = [c.answer for c in self.replaced] + ([self.response.answer] if self.response else [])
+        return sum(a != b for a, b in zip(answers, answers[1:], strict=False))
 
 
 def public_item(attempt: Attempt, slot: Slot, answer: Any = None) -> PublicItem:
@@ -236,9 +379,23 @@ def item_review(attempt: Attempt, slot: Slot, response: Response | None) -> Item
     return version.item.review(version.spec, answer, attempt.option_rng(slot))
 
 
-def results(attempt: Attempt) -> tuple[list[ItemResult], list[grading.TopicScore]]:
-    """Every item of the attempt with its review, and the per-topic breakdown, in one query."""
-    slots = attempt.slots.select_related("version__question__topic", "response").order_by("number")
+@dataclass(frozen=True)
+class Results:
+    items: list[ItemResult]  # wrong-but-sure first (the misconceptions), then the rest in order
+    topics: list[grading.TopicScore]
+    confidence: grading.ConfidenceSummary
+    flagged: int
+    changed: int  # items whose answer was changed at least once
+
+
+def results(attempt: Attempt) -> Results:
+    """Every item of the attempt with its review and the learner's marks, the per-topic breakdown and
+    the confidence summary: two queries (the slots, then every saved answer)."""
+    slots = (
+        attempt.slots.select_related("version__question__topic", "response")
+        .prefetch_related("changes")
+        .order_by("number")
+    )
     items = []
     for slot in slots:
         response = getattr(slot, "response", None)
@@ -247,8 +404,14 @@ def results(attempt: Attempt) -> tuple[list[ItemResult], list[grading.TopicScore
                 slot=slot,
                 topic=slot.version.question.topic.title,
                 review=item_review(attempt, slot, response),
-                answered=response is not None,
+                response=response,
+                replaced=list(slot.changes.all()),
             )
         )
-    topics = grading.by_topic((i.topic, i.grade.points, i.grade.max_points) for i in items)
-    return items, topics
+    return Results(
+        items=sorted(items, key=lambda i: not i.wrong_but_sure),  # stable: the rest keep their order
+        topics=grading.by_topic((i.topic, i.grade.points, i.grade.max_points) for i in items),
+        confidence=grading.confidence_summary((i.confidence, i.grade.is_correct) for i in items),
+        flagged=sum(i.slot.flagged for i in items),
+        changed=sum(bool(i.answer_changes) for i in items),
+    )

@@ -43,3 +43,28 @@ def by_topic(rows: Iterable[tuple[str, float, float]]) -> list[TopicScore]:
     return [
         TopicScore(topic=topic, points=p, max_points=m, items=int(n)) for topic, (p, m, n) in sums.items()
     ]
+
+
+@dataclass(frozen=True)
+class ConfidenceSummary:
+    """How the learner's confidence matched their results. "Right" means full marks."""
+
+    right_and_sure: int = 0
+    lucky: int = 0  # right, but the learner was unsure or guessing
+    wrong_but_sure: int = 0  # a misconception: the ones most worth reviewing
+    rated: int = 0  # answers given with a confidence at all
+
+
+def confidence_summary(answers: Iterable[tuple[str, bool]]) -> ConfidenceSummary:
+    """Count (confidence, is_right) pairs; an answer without a confidence ("") counts in none."""
+    sure_right = lucky = sure_wrong = rated = 0
+    for confidence, right in answers:
+        if not confidence:
+            continue
+        rated += 1
+        if confidence == "sure":
+            sure_right += right
+            sure_wrong += not right
+        else:
+            lucky += right
+    return ConfidenceSummary(right_and_sure=sure_right, lucky=lucky, wrong_but_sure=sure_wrong, rated=rated)

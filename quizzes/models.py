@@ -159,6 +159,10 @@ class Quiz(models.Model):
         null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Empty: no pass mark."
     )
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    sequential = models.BooleanField(
+        default=False,
+        help_text="On: questions are answered in order, with no skipping ahead and no going back.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -228,6 +232,7 @@ class Attempt(models.Model):
     # Copied from the quiz at the start, so changing the quiz never changes an attempt under way or a result.
     shuffle_options = models.BooleanField(default=True)
     pass_mark_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequential = models.BooleanField(default=False)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -280,6 +285,9 @@ class Slot(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
     number = models.PositiveSmallIntegerField()
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="slots")
+    # The learner's marks on the item while taking it, kept for the review.
+    flagged = models.BooleanField(default=False, help_text="Flagged for review by the learner.")
+    struck = models.JSONField(default=list, blank=True, help_text="Option ids the learner ruled out.")
 
     class Meta:
         ordering = ["attempt", "number"]
@@ -295,13 +303,25 @@ class Slot(models.Model):
         return random.Random(f"{seed}:{self.number}")
 
 
+class Confidence(models.TextChoices):
+    """How sure the learner said they were of an answer (optional)."""
+
+    SURE = "sure", "Sure"
+    UNSURE = "unsure", "Unsure"
+    GUESSING = "guessing", "Guessing"
+
+
 class Response(models.Model):
-    """The learner's answer to one slot. One per slot, enforced by the database."""
+    """The learner's current answer to one slot. One per slot, enforced by the database."""
 
     slot = models.OneToOneField(Slot, on_delete=models.CASCADE, related_name="response")
     answer = models.JSONField()
     points = models.FloatField()
     max_points = models.FloatField()
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    seconds_spent = models.PositiveIntegerField(
+        default=0, help_text="Time on the item up to each answer saved (see quizzes.timing)."
+    )
     answered_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(
         null=True, blank=True, help_text="When an exam answer was last changed."
@@ -309,6 +329,27 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} = {self.answer}"
+
+
+class ResponseChange(models.Model):
+    """An exam answer the learner replaced: what it was, when it was given and when it was changed.
+
+    The Response holds the answer that counts; with these rows, oldest first, it is the slot's whole
+    history (for the review and item statistics). Answers never changed have none.
+    """
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="changes")
+    answer = models.JSONField()
+    points = models.FloatField()
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    answered_at = models.DateTimeField()
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["slot", "replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.slot} = {self.answer} until {self.replaced_at:%H:%M:%S}"
 
 
 class ReviewCardQuerySet(models.QuerySet):
@@ -327,6 +368,8 @@ class ReviewCard(models.Model):
     fsrs_state = models.JSONField(help_text="The FSRS card, as fsrs.Card.to_dict() gives it.")
     due = models.DateTimeField()
     review_count = models.PositiveIntegerField(default=0)
+    # Answered wrong while the learner said they were sure: a misconception, reviewed before anything else.
+    confidently_wrong = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ReviewCardQuerySet.as_manager()

@@ -3,6 +3,7 @@
 Reviews are kept apart from attempts: they reschedule cards and never change a quiz score.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,9 +16,17 @@ from .items import Grade, ItemReview, PublicItem
 from .models import QuestionVersion, Review, ReviewCard
 
 
-def note_answers(user_id: int, answers: list[tuple[QuestionVersion, list, Grade]], *, now: datetime) -> None:
+def note_answers(
+    user_id: int,
+    answers: list[tuple[QuestionVersion, list, Grade]],
+    *,
+    now: datetime,
+    confidently_wrong: Collection[int] = (),
+) -> None:
     """Feed final quiz answers to the schedule: mistakes enter the queue, any answer reschedules a card.
 
+    Questions in `confidently_wrong` (ids answered wrong by a learner who was sure) are due at once and
+    come before every other due card, until they are next reviewed.
     A handful of queries for any number of answers: one read, then bulk writes.
     """
     question_ids = [version.question_id for version, _, _ in answers]
@@ -37,9 +46,12 @@ def note_answers(user_id: int, answers: list[tuple[QuestionVersion, list, Grade]
         else:
             old_cards.append(card)
         rating = _reschedule(card, grade, now)
+        card.confidently_wrong = version.question_id in confidently_wrong
+        if card.confidently_wrong:
+            card.due = min(card.due, now)
         reviews.append((card, _review(card, version, answer, grade, rating, Review.Source.QUIZ, now)))
     ReviewCard.objects.bulk_create(new_cards)
-    ReviewCard.objects.bulk_update(old_cards, ["fsrs_state", "due", "review_count"])
+    ReviewCard.objects.bulk_update(old_cards, ["fsrs_state", "due", "review_count", "confidently_wrong"])
     for card, review in reviews:
         review.card = card  # new cards have their primary key only now
     Review.objects.bulk_create(review for _, review in reviews)
@@ -66,12 +78,13 @@ def _review(card, version, answer, grade: Grade, rating: int, source: str, now: 
 
 
 def next_due(user, now: datetime) -> ReviewCard | None:
-    """The card most overdue, with the question's current version, or None when nothing is due."""
+    """The next card to review, with the question's current version, or None when nothing is due:
+    misconceptions (answered wrong with confidence) first, then the most overdue."""
     return (
         ReviewCard.objects.for_user(user)
         .due(now)
         .select_related("question__current_version", "question__topic")
-        .order_by("due", "pk")
+        .order_by("-confidently_wrong", "due", "pk")
         .first()
     )
 
@@ -111,6 +124,7 @@ def review_answer(
         # The options are reviewed in the order they were shown, which depends on the round.
         review = version.item.review(version.spec, answer, locked.option_rng())
         rating = _reschedule(locked, review.grade, now)
-        locked.save(update_fields=["fsrs_state", "due", "review_count"])
+        locked.confidently_wrong = False  # reviewed now: FSRS schedules it like any other card
+        locked.save(update_fields=["fsrs_state", "due", "review_count", "confidently_wrong"])
         _review(locked, version, answer, review.grade, rating, Review.Source.REVIEW, now).save()
     return ReviewOutcome(card=locked, version=version, review=review)

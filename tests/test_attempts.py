@@ -143,7 +143,8 @@ def test_results_review_every_item_and_break_down_by_topic(learner, practice_qui
     all_slots = slots(attempt)
     attempts.record_answer(attempt, all_slots[0].number, chosen(key_of(all_slots[0])))
     attempts.finish_attempt(attempt)
-    items, topics = attempts.results(attempt)
+    results = attempts.results(attempt)
+    items, topics = results.items, results.topics
     assert [i.slot.number for i in items] == list(range(1, 11))
     assert items[0].answered and items[0].grade.is_correct
     assert not items[1].answered and items[1].grade.points == 0
@@ -168,6 +169,8 @@ def test_an_expired_exam_is_closed_the_next_time_it_is_touched(learner, exam_qui
 
 
 def test_next_slot_is_the_first_unanswered():
-    attempt = Attempt(slot_count=4)
-    assert attempts.next_slot_number(attempt, {1, 2, 4}) == 3
-    assert attempts.next_slot_number(attempt, {1, 2, 3, 4}) is None
+    def states(*answered):
+        return [attempts.SlotState(n, n in answered, False) for n in range(1, 5)]
+
+    assert attempts.next_slot_number(states(1, 2, 4)) == 3
+    assert attempts.next_slot_number(states(1, 2, 3, 4)) is None

@@ -122,7 +122,7 @@ def test_attempts_keep_their_versions_so_scores_never_change(learner, educator):
     slot.refresh_from_db()
     assert (attempt.points, attempt.max_points) == score
     assert slot.version == old
-    result = next(i for i in attempts.results(attempt)[0] if i.slot.pk == slot.pk)
+    result = next(i for i in attempts.results(attempt).items if i.slot.pk == slot.pk)
     assert result.slot.version.stem == old.stem and result.grade.is_correct
 
 

@@ -409,6 +409,7 @@ def test_the_educator_gets_404_for_anything_else(
     assert client.get(url("attempt-result", finished.code)).status_code == 404
 
 
-def test_the_review_still_makes_five_queries_for_its_owner(learner_client, finished):
-    # session, user, attempt + quiz + user, slots with versions and topics, first attempts (percentile)
-    assert queries(learner_client, "get", url("attempt-result", finished.code)) == 5
+def test_the_review_still_makes_six_queries_for_its_owner(learner_client, finished):
+    # session, user, attempt + quiz + user, slots with versions and topics, the answers changed,
+    # first attempts (percentile)
+    assert queries(learner_client, "get", url("attempt-result", finished.code)) == 6

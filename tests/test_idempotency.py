@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CSRF_TOKEN = re.compile(rb"[A-Za-z0-9]{64}")  # masked anew on every page
 TIME_LEFT = re.compile(rb"\d+ min \d\d s")  # an exam's countdown, lower on a later response
+SHOWN = re.compile(rb'name="shown" value="[^"]*"')  # when the item was shown (quizzes.timing), stamped anew
 
 
 class WorkerKilled(Exception):
@@ -74,7 +75,8 @@ def post_answer(client, attempt: Attempt, number: int, option: str, htmx: dict):
 def result(response) -> tuple:
     """What the browser gets: status, where it is sent, and the page with its CSRF tokens blanked."""
     where = [response.get(h) for h in ("Location", "HX-Push-Url", "HX-Redirect")]
-    return response.status_code, where, TIME_LEFT.sub(b"TIME", CSRF_TOKEN.sub(b"TOKEN", response.content))
+    content = SHOWN.sub(b"SHOWN", TIME_LEFT.sub(b"TIME", CSRF_TOKEN.sub(b"TOKEN", response.content)))
+    return response.status_code, where, content
 
 
 def assert_acknowledges(response, attempt: Attempt, number: int, htmx: dict) -> None:

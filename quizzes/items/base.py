@@ -323,6 +323,10 @@ class ItemType:
         `answer` is the learner's answer so far, for types whose layout follows it (an ordering)."""
         raise NotImplementedError
 
+    def strikeable(self, spec: dict) -> set[str]:
+        """The ids of the options a learner may strike out (rule out) while answering; none by default."""
+        return set()
+
     def parse_answer(self, spec: dict, data: QueryDict) -> Any:
         """The answer in the learner's posted form, as stored (JSON).
 

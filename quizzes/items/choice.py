@@ -43,6 +43,7 @@ class ReviewOption:
     rationale: str
     is_key: bool
     chosen: bool
+    id: str = ""  # so the review can say which options the learner struck out
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,9 @@ class ChoiceItem(ItemType):
             input_type=self.input_type,
         )
 
+    def strikeable(self, spec: dict) -> set[str]:
+        return {o["id"] for o in spec["options"]}
+
     def parse_answer(self, spec: dict, data: QueryDict) -> list[str]:
         """The ticked option ids (`option`) as the answer; refuse ids that are not this item's."""
         known = {o["id"] for o in spec["options"]}
@@ -183,6 +187,7 @@ class ChoiceItem(ItemType):
                     rationale=by_id[i]["rationale"],
                     is_key=by_id[i]["correct"],
                     chosen=i in chosen,
+                    id=i,
                 )
                 for i in order
             ),

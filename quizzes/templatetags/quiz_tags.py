@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import template
 
 from quizzes.text import render_markdown, render_markdown_inline
@@ -29,3 +31,9 @@ def duration(value) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.filter
+def seconds(value: int | None) -> str:
+    """A number of seconds as `duration` says it: 65 -> "1 min 05 s"."""
+    return "" if value is None else duration(timedelta(seconds=value))

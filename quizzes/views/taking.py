@@ -15,10 +15,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
-from quizzes import attempts, stats
+from quizzes import attempts, stats, timing
 from quizzes.access import get_attempt_for, get_attempt_to_review, get_quiz_for
 from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
-from quizzes.models import Attempt, Quiz, Response, Slot
+from quizzes.models import Attempt, Confidence, Quiz, Slot
 
 
 class HtmxHttpRequest(HttpRequest):  # for type hints: the middleware adds `htmx` to every request
@@ -56,22 +56,41 @@ def attempt_detail(request: HtmxHttpRequest, code) -> HttpResponse:
     attempt = get_attempt_for(request.user, code)
     if closed := _closed(request, attempt):
         return closed
-    answered = set(Response.objects.filter(slot__attempt=attempt).values_list("slot__number", flat=True))
-    number = attempts.next_slot_number(attempt, answered)
+    number = attempts.next_slot_number(attempts.slot_states(attempt))
     if number is None:
         return redirect("quizzes:attempt-finish", code=attempt.code)
     return redirect("quizzes:attempt-item", code=attempt.code, number=number)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 @vary_on_headers("HX-Request")
 def attempt_item(request: HtmxHttpRequest, code, number: int) -> HttpResponse:
+    """One item of the attempt. A POST marks it: `flag` (on/off) flags it for review, `strike` or
+    `restore` (an option id) rules an option out or back in. The item comes back with the answer being
+    built (the marks are sent from inside the answer form), so nothing the learner has chosen is lost."""
     attempt = get_attempt_for(request.user, code)
     if closed := _closed(request, attempt):
         return closed
     slot = get_object_or_404(_slots(attempt), number=number)
-    return _render_item(request, attempt, slot)
+    states = attempts.slot_states(attempt) if attempt.is_exam or attempt.sequential else None
+    try:
+        if states is not None:
+            attempts.check_sequence(attempt, number, sum(s.answered for s in states))
+        if request.method == "GET":
+            return _render_item(request, attempt, slot, states=states)
+        focus = _mark(attempt, slot, request.POST)
+    except (attempts.OutOfSequence, InvalidAnswer) as exc:
+        return _bad_request(request, str(exc))
+    except attempts.AttemptClosed as exc:
+        messages.error(request, str(exc))
+        return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
+    # Re-read the marks just made, and show the answer in progress as it was sent.
+    slot = _slots(attempt).get(pk=slot.pk)
+    states = attempts.slot_states(attempt) if states is not None else None
+    draft = _draft(slot, request.POST)
+    shown = _shown(request, attempt, number)  # the same showing of the item goes on
+    return _render_item(request, attempt, slot, states=states, draft=draft, focus=focus, shown=shown)
 
 
 @require_POST
@@ -84,14 +103,14 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     if number is None:
         return _bad_request(request, "That question is not part of this attempt.")
     try:
-        slot = attempts.record_answer(attempt, number, request.POST)
+        slot = attempts.record_answer(
+            attempt, number, request.POST, seconds=_seconds(request, attempt, number)
+        )
     except AnswerInProgress as change:  # e.g. a step moved up: show the answer so far, record nothing
-        slot = _slots(attempt).get(number=number)
-        return _render_item(request, attempt, slot, draft=change.draft, focus=change.focus)
+        return _render_again(request, attempt, number, draft=change.draft, focus=change.focus)
     except FixableAnswer as exc:
-        slot = _slots(attempt).get(number=number)
-        return _render_item(request, attempt, slot, error=str(exc), draft=exc.draft)
-    except InvalidAnswer as exc:
+        return _render_again(request, attempt, number, error=str(exc), draft=exc.draft)
+    except (InvalidAnswer, attempts.OutOfSequence) as exc:
         return _bad_request(request, str(exc))
     except attempts.AttemptClosed as exc:
         messages.error(request, str(exc))
@@ -107,25 +126,37 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     next_url = reverse("quizzes:attempt-item", args=[attempt.code, number + 1])
     if not request.htmx:
         return HttpResponseRedirect(next_url)
-    return push_url(_render_item(request, attempt, _slots(attempt).get(number=number + 1)), next_url)
+    following = _slots(attempt).get(number=number + 1)
+    return push_url(_render_item(request, attempt, following, states=attempts.slot_states(attempt)), next_url)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request")
 def attempt_finish(request: HtmxHttpRequest, code) -> HttpResponse:
+    """Review before submitting: the navigator, the unanswered and flagged items, and the submit button.
+    Submitting with unanswered items asks first; the POST that confirms carries `confirm`."""
     attempt = get_attempt_for(request.user, code)
     if closed := _closed(request, attempt):
         return closed
-    if request.method == "POST":
+    states = attempts.slot_states(attempt)
+    unanswered = [s.number for s in states if not s.answered]
+    if request.method == "POST" and (not unanswered or request.POST.get("confirm") == "yes"):
         attempts.finish_attempt(attempt)
-        return redirect("quizzes:attempt-result", code=attempt.code)
-    answered = set(Response.objects.filter(slot__attempt=attempt).values_list("slot__number", flat=True))
-    unanswered = [n for n in range(1, attempt.slot_count + 1) if n not in answered]
-    return render(
-        request,
-        "quizzes/attempt_finish.html",
-        {"attempt": attempt, "answered": len(answered), "unanswered": unanswered},
-    )
+        return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
+    context = {
+        "attempt": attempt,
+        "states": states,
+        "answered": len(states) - len(unanswered),
+        "unanswered": unanswered,
+        "flagged": [s.number for s in states if s.flagged],
+        # In a sequential attempt only the item reached can be opened again.
+        "reachable": None if not attempt.sequential else len(states) - len(unanswered) + 1,
+        "confirming": request.method == "POST",
+        "time_left": attempt.deadline - timezone.now() if attempt.deadline else None,
+    }
+    template = "quizzes/attempt_finish.html"
+    return render(request, template + "#submit-panel" if request.htmx else template, context)
 
 
 @require_GET
@@ -136,12 +167,13 @@ def attempt_result(request: HtmxHttpRequest, code) -> HttpResponse:
     attempts.close_if_expired(attempt)
     if not attempt.is_finished:  # the review shows the key: never before the attempt is over
         return redirect(attempt)
-    items, topics = attempts.results(attempt)
+    results = attempts.results(attempt)
     standing = stats.standings([attempt])[attempt.pk]
     context = {
         "attempt": attempt,
-        "items": items,
-        "topics": topics,
+        "results": results,
+        "items": results.items,
+        "topics": results.topics,
         "standing": standing,
         "own": attempt.user_id == request.user.pk,
     }
@@ -181,27 +213,95 @@ def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def _seconds(request: HtmxHttpRequest, attempt: Attempt, number: int) -> int:
+    """Time on the item since the form was shown (its signed `shown` stamp)."""
+    return timing.seconds_since(request.POST.get("shown", ""), attempt.pk, number, timezone.now())
+
+
+def _shown(request: HtmxHttpRequest, attempt: Attempt, number: int) -> str | None:
+    """The posted `shown` stamp when it is this item's, so a flag or strike does not restart the clock."""
+    stamp = request.POST.get("shown", "")
+    return stamp if timing.is_stamp_for(stamp, attempt.pk, number) else None
+
+
+def _mark(attempt: Attempt, slot: Slot, data) -> str:
+    """Flag the item or strike an option as the form asks; return the control that keeps the focus."""
+    if "flag" in data:
+        if data["flag"] not in ("on", "off"):
+            raise InvalidAnswer("A flag is either on or off.")
+        attempts.set_flag(attempt, slot.number, data["flag"] == "on")
+        return "flag"
+    for action in ("strike", "restore"):
+        if action in data:
+            attempts.strike_option(attempt, slot.number, data[action], action == "strike")
+            return f"strike:{data[action]}"
+    raise InvalidAnswer("Nothing to mark: flag the question, or strike out or restore an option.")
+
+
+def _draft(slot: Slot, data):
+    """The answer being built in a posted form, as far as it goes (None when nothing usable was sent)."""
+    version = slot.version
+    try:
+        return version.item.parse_answer(version.spec, data)
+    except AnswerInProgress as change:
+        return change.draft
+    except FixableAnswer as exc:
+        return exc.draft
+    except InvalidAnswer:
+        return None
+
+
+def _render_again(request: HtmxHttpRequest, attempt: Attempt, number: int, **kwargs) -> HttpResponse:
+    """The item once more after an answer that was not recorded (a form error, a step moved)."""
+    states = attempts.slot_states(attempt) if attempt.is_exam else None
+    return _render_item(request, attempt, _slots(attempt).get(number=number), states=states, **kwargs)
+
+
 def _render_item(
-    request: HtmxHttpRequest, attempt: Attempt, slot: Slot, *, error: str = "", draft=None, focus: str = ""
+    request: HtmxHttpRequest,
+    attempt: Attempt,
+    slot: Slot,
+    *,
+    states: list[attempts.SlotState] | None = None,
+    error: str = "",
+    draft=None,
+    focus: str = "",
+    shown: str | None = None,
 ) -> HttpResponse:
-    """The item, or in practice once answered its feedback. `draft` is an answer being built or sent back
-    with an error; `focus` the control that keeps the keyboard focus (else the heading takes it)."""
+    """The item, or in practice once answered its feedback. `states` feed the exam's navigator; `draft`
+    is an answer being built or sent back with an error; `focus` the control that keeps the keyboard
+    focus (else the heading takes it); `shown` the stamp of the item's showing, when it goes on."""
     response = getattr(slot, "response", None)
+    now = timezone.now()
     context = {
         "attempt": attempt,
+        "slot": slot,
         "number": slot.number,
         "error": error,
         "focus": focus,
         "next_number": slot.number + 1 if slot.number < attempt.slot_count else None,
-        "time_left": attempt.deadline - timezone.now() if attempt.deadline else None,
+        "time_left": attempt.deadline - now if attempt.deadline else None,
+        "states": states if attempt.is_exam and not attempt.sequential else None,
+        "shown": shown or timing.shown_stamp(attempt.pk, slot.number, now),
     }
     if response is not None and not attempt.is_exam:
         # Practice, answered: now, and only now, the key, rationales and explanation.
         context["review"] = attempts.item_review(attempt, slot, response)
         context["version"] = slot.version
     else:
-        answer = draft if draft is not None or error or focus else getattr(response, "answer", None)
+        answering = draft is not None or error or focus
+        answer = draft if answering else getattr(response, "answer", None)
         context["answer"] = answer
         context["item"] = attempts.public_item(attempt, slot, answer)
+        context["confidence"] = (
+            _posted_confidence(request) if answering else getattr(response, "confidence", "")
+        )
+        context["confidences"] = Confidence.choices
+        context["struck"] = slot.struck
     template = ITEM_TEMPLATE + "#question-card" if request.htmx else ITEM_TEMPLATE
     return render(request, template, context)
+
+
+def _posted_confidence(request: HtmxHttpRequest) -> str:
+    value = request.POST.get("confidence", "")
+    return value if value in Confidence.values else ""

@@ -73,11 +73,27 @@ showShortcuts();
   if (!timer) return;
   const deadline = Date.parse(timer.dataset.deadline);
   const text = timer.querySelector("[data-timer-text]");
+  const warning = timer.querySelector("[data-timer-warning]");
   const graceMs = 6000;
+  // Warn once as each mark is crossed, on the page and politely to screen readers; a page opened
+  // after a mark shows its words without reading them out again.
+  const warnings = [
+    { at: 60, words: "1 minute left." },
+    { at: 300, words: "5 minutes left." },
+  ];
+  const secondsLeft = () => Math.max(0, Math.round((deadline - Date.now()) / 1000));
+  let spoken = warnings.find((w) => secondsLeft() <= w.at);
+  if (spoken) warning.textContent = spoken.words;
   const tick = () => {
-    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const left = secondsLeft();
     text.textContent = `${Math.floor(left / 60)} min ${String(left % 60).padStart(2, "0")} s`;
     timer.classList.toggle("timer--low", left <= 300);
+    const due = warnings.find((w) => left <= w.at);
+    if (due && due !== spoken) {
+      spoken = due;
+      warning.textContent = due.words;
+      announce(due.words);
+    }
     if (Date.now() > deadline + graceMs) {
       clearInterval(interval);
       window.location.assign(timer.dataset.expiredUrl);
