@@ -44,6 +44,7 @@ class QuizAdmin(admin.ModelAdmin):
         "question_count",
         "time_limit_minutes",
         "attempts_allowed",
+        "sequential",
         "opens_at",
         "closes_at",
         "is_published",

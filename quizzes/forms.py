@@ -264,6 +264,7 @@ class QuizForm(forms.ModelForm):
             "shuffle_questions",
             "shuffle_options",
             "attempts_allowed",
+            "sequential",
             "opens_at",
             "closes_at",
             "is_published",
@@ -277,6 +278,7 @@ class QuizForm(forms.ModelForm):
             "questions": "Hand-picked questions",
             "shuffle_questions": "Shuffle the questions",
             "shuffle_options": "Shuffle each question's options",
+            "sequential": "Sequential: no going back",
             "opens_at": "Opens",
             "closes_at": "Closes",
             "is_published": "Published",
@@ -287,6 +289,7 @@ class QuizForm(forms.ModelForm):
             "topics": "None ticked: every topic.",
             "questions": "Every attempt gets all of these.",
             "is_published": "Learners see it while it is open, if its bank is published too.",
+            "sequential": "Questions are answered in order: no navigator, no skipping, no changed answers.",
         }
         widgets = {
             "selection": forms.RadioSelect,

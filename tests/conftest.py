@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.http import QueryDict
 
+from quizzes import attempts
 from quizzes.formats.bankfile import BankData, QuestionData, QuizData
 from quizzes.formats.database import import_bank
 from quizzes.items.base import form_data
-from quizzes.models import Bank, Quiz
+from quizzes.models import Attempt, Bank, Quiz
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -107,6 +108,18 @@ def practice_quiz(bank) -> Quiz:
 @pytest.fixture
 def exam_quiz(bank) -> Quiz:
     return bank.quizzes.get(slug="exam")
+
+
+@pytest.fixture
+def practice(learner, practice_quiz) -> Attempt:
+    """The learner's practice attempt, just started."""
+    return attempts.start_attempt(learner, practice_quiz)
+
+
+@pytest.fixture
+def exam(learner, exam_quiz) -> Attempt:
+    """The learner's timed exam attempt, just started."""
+    return attempts.start_attempt(learner, exam_quiz)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ SETTINGS = {
     "shuffle_options": False,
     "pass_mark_percent": 80,
     "attempts_allowed": 2,
+    "sequential": True,
     "opens_at": "2026-03-01T09:00:00+00:00",
     "closes_at": "2026-03-08T17:30:00+00:00",
     "is_published": False,
@@ -40,12 +41,14 @@ def test_every_quiz_setting_survives_the_database_and_back(db):
     text = json.dumps(with_settings(), indent=2, ensure_ascii=False) + "\n"
     import_bank(bankfile.parse(text))
     quiz = Quiz.objects.get(slug="p")
-    assert (quiz.selection, quiz.pass_mark_percent, quiz.attempts_allowed, quiz.is_published) == (
-        "fixed",
-        80,
-        2,
-        False,
+    settings = (
+        quiz.selection,
+        quiz.pass_mark_percent,
+        quiz.attempts_allowed,
+        quiz.sequential,
+        quiz.is_published,
     )
+    assert settings == ("fixed", 80, 2, True, False)
     assert [q.key for q in quiz.questions.all()] == ["q-1"]
     again = bankfile.to_dict(export_bank(quiz.bank))
     assert again["format"] == 2
@@ -73,6 +76,7 @@ def test_settings_in_a_format_1_file_are_refused():
         ({"selection": "all"}, '"selection" must be random or fixed'),
         ({"questions": ["nope"]}, '"questions" must list keys of questions in this file'),
         ({"shuffle_options": "yes"}, '"shuffle_options" must be true or false'),
+        ({"sequential": 1}, '"sequential" must be true or false'),
         (
             {"pass_mark_percent": 101},
             '"pass_mark_percent" must be empty (null) or a whole number from 0 to 100',

@@ -44,16 +44,6 @@ def answer(client, attempt, number, option_ids, **extra):
     return client.post(answer_url(attempt), {"slot": number, "option": option_ids}, **extra)
 
 
-@pytest.fixture
-def practice(learner, practice_quiz) -> Attempt:
-    return attempts.start_attempt(learner, practice_quiz)
-
-
-@pytest.fixture
-def exam(learner, exam_quiz) -> Attempt:
-    return attempts.start_attempt(learner, exam_quiz)
-
-
 # -- quiz list and start ------------------------------------------------------------------------------
 
 

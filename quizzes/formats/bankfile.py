@@ -8,8 +8,8 @@
      "quizzes": [{"slug", "title", "mode", "question_count", "topics", "time_limit_minutes",
                   ...and, from format 2, the quiz builder's settings where they differ from the defaults:
                   "selection", "questions" (keys of a fixed list), "shuffle_questions", "shuffle_options",
-                  "pass_mark_percent", "attempts_allowed", "opens_at", "closes_at" (ISO 8601 with a
-                  time zone), "is_published"}]}
+                  "pass_mark_percent", "attempts_allowed", "sequential", "opens_at", "closes_at"
+                  (ISO 8601 with a time zone), "is_published"}]}
 
 A file is written as format 1 when no quiz needs format 2's fields, so format 1 files (the MMN bank)
 read and write back byte for byte; both formats are read.
@@ -35,6 +35,7 @@ QUIZ_SETTINGS = {
     "shuffle_options": True,
     "pass_mark_percent": None,
     "attempts_allowed": 0,
+    "sequential": False,
     "opens_at": None,
     "closes_at": None,
     "is_published": True,
@@ -81,6 +82,7 @@ class QuizData:
     shuffle_options: bool = True
     pass_mark_percent: int | None = None
     attempts_allowed: int = 0
+    sequential: bool = False
     opens_at: str | None = None  # ISO 8601 with a time zone
     closes_at: str | None = None
     is_published: bool = True
@@ -280,7 +282,7 @@ def _settings_errors(settings: dict, keys: set[str]) -> list[str]:
     chosen = settings.get("questions", [])
     if not isinstance(chosen, list) or any(key not in keys for key in chosen):
         errors.append(f'"questions" must list keys of questions in this file, not {chosen!r}')
-    for name in ("shuffle_questions", "shuffle_options", "is_published"):
+    for name in ("shuffle_questions", "shuffle_options", "sequential", "is_published"):
         if not isinstance(settings.get(name, True), bool):
             errors.append(f'"{name}" must be true or false')
     mark = settings.get("pass_mark_percent")
