@@ -206,7 +206,7 @@ def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime
         existing = getattr(slot, "response", None)
         repeat = existing is not None and (existing.answer, existing.confidence) == (answer, confidence)
         if locked.sequential and not repeat:  # a retried POST may repeat the answer just given
-            check_sequence(locked, number, Response.objects.filter(slot__attempt=locked).count())
+            check_sequence(locked, number, answered_count(locked))
         # Closing must commit, so the refusal is raised only after the transaction.
         expired = close_if_expired(locked, now=now)
         if not expired:
@@ -248,7 +248,10 @@ def _save_response(
 
 
 def set_flag(attempt: Attempt, number: int, flagged: bool) -> None:
-    """Flag slot `number` for review, or clear its flag; AttemptClosed once the attempt is finished."""
+    """Flag slot `number` for review, or clear its flag; AttemptClosed once the attempt is finished,
+    OutOfSequence for an item a sequential attempt cannot open."""
+    if attempt.sequential:
+        check_sequence(attempt, number, answered_count(attempt))
     updated = Slot.objects.filter(
         attempt_id=attempt.pk, number=number, attempt__finished_at__isnull=True
     ).update(flagged=flagged)
@@ -259,8 +262,11 @@ def set_flag(attempt: Attempt, number: int, flagged: bool) -> None:
 def strike_option(attempt: Attempt, number: int, option_id: str, struck: bool) -> None:
     """Rule an option of slot `number` out (struck) or back in. A struck option can still be chosen.
 
-    InvalidAnswer for an option the item does not have; AttemptClosed once the attempt is finished.
+    InvalidAnswer for an option the item does not have; AttemptClosed once the attempt is finished;
+    OutOfSequence for an item a sequential attempt cannot open.
     """
+    if attempt.sequential:
+        check_sequence(attempt, number, answered_count(attempt))
     with transaction.atomic():
         slot = (
             Slot.objects.select_related("attempt", "version")
@@ -312,6 +318,15 @@ class SlotState:
     number: int
     answered: bool
     flagged: bool
+
+    @classmethod
+    def of(cls, slot: Slot) -> "SlotState":
+        """The state of a slot loaded with its response."""
+        return cls(slot.number, getattr(slot, "response", None) is not None, slot.flagged)
+
+
+def answered_count(attempt: Attempt) -> int:
+    return Response.objects.filter(slot__attempt=attempt).count()
 
 
 def slot_states(attempt: Attempt) -> list[SlotState]:

@@ -94,7 +94,6 @@ RULES = {
 
 # Screens whose one view also takes a POST: that is walked too.
 ALSO_POSTED = {
-    "quizzes:attempt-item": rule("post", LOGIN, 400, 404, 404),  # the owner's empty POST marks nothing
     "quizzes:attempt-finish": rule("post", LOGIN, 200, 404, 404),  # the owner is asked to confirm
 }
 WALK = [(name, RULES[name]) for name in sorted(RULES)] + sorted(ALSO_POSTED.items())

@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from quizzes import attempts, stats, timing
 from quizzes.access import get_attempt_for, get_attempt_to_review, get_quiz_for
 from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
+from quizzes.items.base import one_value
 from quizzes.models import Attempt, Confidence, Quiz, Slot
 
 
@@ -62,46 +63,39 @@ def attempt_detail(request: HtmxHttpRequest, code) -> HttpResponse:
     return redirect("quizzes:attempt-item", code=attempt.code, number=number)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @login_required
 @vary_on_headers("HX-Request")
 def attempt_item(request: HtmxHttpRequest, code, number: int) -> HttpResponse:
-    """One item of the attempt. A POST marks it: `flag` (on/off) flags it for review, `strike` or
-    `restore` (an option id) rules an option out or back in. The item comes back with the answer being
-    built (the marks are sent from inside the answer form), so nothing the learner has chosen is lost."""
     attempt = get_attempt_for(request.user, code)
     if closed := _closed(request, attempt):
         return closed
     slot = get_object_or_404(_slots(attempt), number=number)
-    states = attempts.slot_states(attempt) if attempt.is_exam or attempt.sequential else None
-    try:
-        if states is not None:
-            attempts.check_sequence(attempt, number, sum(s.answered for s in states))
-        if request.method == "GET":
-            return _render_item(request, attempt, slot, states=states)
-        focus = _mark(attempt, slot, request.POST)
-    except (attempts.OutOfSequence, InvalidAnswer) as exc:
-        return _bad_request(request, str(exc))
-    except attempts.AttemptClosed as exc:
-        messages.error(request, str(exc))
-        return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
-    # Re-read the marks just made, and show the answer in progress as it was sent.
-    slot = _slots(attempt).get(pk=slot.pk)
-    states = attempts.slot_states(attempt) if states is not None else None
-    draft = _draft(slot, request.POST)
-    shown = _shown(request, attempt, number)  # the same showing of the item goes on
-    return _render_item(request, attempt, slot, states=states, draft=draft, focus=focus, shown=shown)
+    if attempt.sequential:
+        try:
+            attempts.check_sequence(attempt, number, attempts.answered_count(attempt))
+        except attempts.OutOfSequence as exc:
+            return _bad_request(request, str(exc))
+    return _render_item(request, attempt, slot)
+
+
+# Buttons inside the answer form that mark the item rather than answer it (see _mark).
+MARKS = ("flag", "strike", "restore")
 
 
 @require_POST
 @login_required
 def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
+    """Save the answer to the item named by `slot`; or, when the form was sent by one of its MARKS
+    buttons, flag the item or strike out an option instead."""
     attempt = get_attempt_for(request.user, code)
     if closed := _closed(request, attempt):
         return closed
     number = _slot_number(request.POST.get("slot", ""), attempt)
     if number is None:
         return _bad_request(request, "That question is not part of this attempt.")
+    if any(mark in request.POST for mark in MARKS):
+        return _mark(request, attempt, number)
     try:
         slot = attempts.record_answer(
             attempt, number, request.POST, seconds=_seconds(request, attempt, number)
@@ -127,7 +121,37 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     if not request.htmx:
         return HttpResponseRedirect(next_url)
     following = _slots(attempt).get(number=number + 1)
-    return push_url(_render_item(request, attempt, following, states=attempts.slot_states(attempt)), next_url)
+    return push_url(_render_item(request, attempt, following, changed=slot), next_url)
+
+
+def _mark(request: HtmxHttpRequest, attempt: Attempt, number: int) -> HttpResponse:
+    """Flag the item (`flag` on/off), or rule an option out or back in (`strike`/`restore`, its id).
+
+    The item comes back with the answer being built, as the form sent it (nothing is answered), the
+    same `shown` stamp (the same showing goes on) and the pressed control keeping the focus.
+    """
+    data = request.POST
+    try:
+        if "flag" in data:
+            if (flag := one_value(data, "flag")) not in ("on", "off"):
+                raise InvalidAnswer("A flag is either on or off.")
+            attempts.set_flag(attempt, number, flag == "on")
+            focus = "flag"
+        else:
+            action = "strike" if "strike" in data else "restore"
+            option = one_value(data, action)
+            attempts.strike_option(attempt, number, option, action == "strike")
+            focus = f"strike:{option}"
+    except (InvalidAnswer, attempts.OutOfSequence) as exc:
+        return _bad_request(request, str(exc))
+    except attempts.AttemptClosed as exc:
+        messages.error(request, str(exc))
+        return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
+    slot = _slots(attempt).get(number=number)  # the marks as now stored
+    shown = data.get("shown", "") if timing.is_stamp_for(data.get("shown", ""), attempt.pk, number) else None
+    return _render_item(
+        request, attempt, slot, draft=_draft(slot, data), focus=focus, shown=shown, changed=slot
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,26 +242,6 @@ def _seconds(request: HtmxHttpRequest, attempt: Attempt, number: int) -> int:
     return timing.seconds_since(request.POST.get("shown", ""), attempt.pk, number, timezone.now())
 
 
-def _shown(request: HtmxHttpRequest, attempt: Attempt, number: int) -> str | None:
-    """The posted `shown` stamp when it is this item's, so a flag or strike does not restart the clock."""
-    stamp = request.POST.get("shown", "")
-    return stamp if timing.is_stamp_for(stamp, attempt.pk, number) else None
-
-
-def _mark(attempt: Attempt, slot: Slot, data) -> str:
-    """Flag the item or strike an option as the form asks; return the control that keeps the focus."""
-    if "flag" in data:
-        if data["flag"] not in ("on", "off"):
-            raise InvalidAnswer("A flag is either on or off.")
-        attempts.set_flag(attempt, slot.number, data["flag"] == "on")
-        return "flag"
-    for action in ("strike", "restore"):
-        if action in data:
-            attempts.strike_option(attempt, slot.number, data[action], action == "strike")
-            return f"strike:{data[action]}"
-    raise InvalidAnswer("Nothing to mark: flag the question, or strike out or restore an option.")
-
-
 def _draft(slot: Slot, data):
     """The answer being built in a posted form, as far as it goes (None when nothing usable was sent)."""
     version = slot.version
@@ -253,8 +257,7 @@ def _draft(slot: Slot, data):
 
 def _render_again(request: HtmxHttpRequest, attempt: Attempt, number: int, **kwargs) -> HttpResponse:
     """The item once more after an answer that was not recorded (a form error, a step moved)."""
-    states = attempts.slot_states(attempt) if attempt.is_exam else None
-    return _render_item(request, attempt, _slots(attempt).get(number=number), states=states, **kwargs)
+    return _render_item(request, attempt, _slots(attempt).get(number=number), **kwargs)
 
 
 def _render_item(
@@ -262,17 +265,21 @@ def _render_item(
     attempt: Attempt,
     slot: Slot,
     *,
-    states: list[attempts.SlotState] | None = None,
     error: str = "",
     draft=None,
     focus: str = "",
     shown: str | None = None,
+    changed: Slot | None = None,
 ) -> HttpResponse:
-    """The item, or in practice once answered its feedback. `states` feed the exam's navigator; `draft`
-    is an answer being built or sent back with an error; `focus` the control that keeps the keyboard
-    focus (else the heading takes it); `shown` the stamp of the item's showing, when it goes on."""
+    """The item, or in practice once answered its feedback. `draft` is an answer being built or sent
+    back with an error; `focus` the control that keeps the keyboard focus (else the heading takes it);
+    `shown` the stamp of the item's showing, when it goes on.
+
+    An exam shows its navigator: whole on a page (one query), and after an htmx step only the entry of
+    the item the step `changed` (answered or flagged), swapped out of band."""
     response = getattr(slot, "response", None)
     now = timezone.now()
+    navigator = attempt.is_exam and not attempt.sequential
     context = {
         "attempt": attempt,
         "slot": slot,
@@ -281,7 +288,8 @@ def _render_item(
         "focus": focus,
         "next_number": slot.number + 1 if slot.number < attempt.slot_count else None,
         "time_left": attempt.deadline - now if attempt.deadline else None,
-        "states": states if attempt.is_exam and not attempt.sequential else None,
+        "states": attempts.slot_states(attempt) if navigator and not request.htmx else None,
+        "changed": [attempts.SlotState.of(changed)] if navigator and request.htmx and changed else [],
         "shown": shown or timing.shown_stamp(attempt.pk, slot.number, now),
     }
     if response is not None and not attempt.is_exam:

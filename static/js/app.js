@@ -11,7 +11,18 @@ document.addEventListener("htmx:afterSettle", () => {
   const source = document.querySelector("[data-live] [data-announce]");
   if (source) announce(spoken(source));
   showShortcuts();
+  markCurrentItem();
 });
+document.addEventListener("htmx:pushedIntoHistory", markCurrentItem);
+
+// The exam's navigator marks the item on screen (aria-current). The server marks it in a page it
+// sends whole; after an htmx step the address has moved on, and so does the mark.
+function markCurrentItem() {
+  document.querySelectorAll("#navigator a").forEach((link) => {
+    if (new URL(link.href).pathname === window.location.pathname) link.setAttribute("aria-current", "step");
+    else link.removeAttribute("aria-current");
+  });
+}
 
 function spoken(element) {
   const copy = element.cloneNode(true);
