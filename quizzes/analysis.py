@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Count, F, FloatField, QuerySet, Value, Window
+from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from .models import Attempt, QuestionVersion, Slot
+from .models import Attempt, Confidence, QuestionVersion, Response, ResponseChange, Slot
 
 TOO_EASY, TOO_HARD = 0.9, 0.2  # facility index limits beyond which an item is flagged
 
@@ -177,6 +177,28 @@ class Counts:
     questions: dict[int, int]  # version -> its question
     max_marks: dict[int, float]  # version -> its maximum mark
     chosen: dict[int, Counter] = field(default_factory=dict)  # version -> option id -> answers choosing it
+    changes: dict[int, "Changes"] = field(default_factory=dict)  # version -> its answers changed
+    sure: dict[int, tuple[int, int]] = field(default_factory=dict)  # version -> (answers "sure", wrong ones)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Exam answers to an item changed before submitting, by how the first answer compares with the last."""
+
+    changed: int = 0
+    wrong_to_right: int = 0  # the first answer short of full marks, the last one with them
+    right_to_wrong: int = 0
+
+
+def count_changes(rows: Sequence[tuple[int, float, float, float]]) -> dict[int, Changes]:
+    """(version, first answer's points, last answer's points, max points) per changed slot -> per version."""
+    tally: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for version_id, first, last, maximum in rows:
+        counts = tally[version_id]
+        counts[0] += 1
+        counts[1] += first < maximum <= last
+        counts[2] += last < maximum <= first
+    return {version_id: Changes(*counts) for version_id, counts in tally.items()}
 
 
 class Flag(StrEnum):
@@ -204,6 +226,9 @@ class ItemStats:
     efficiency: float | None
     chosen: Counter = field(default_factory=Counter)  # option id -> how many answers included it
     unanswered: int = 0
+    changes: Changes = Changes()
+    sure: int = 0  # answers given as "sure"
+    sure_wrong: int = 0  # of those, the ones short of full marks: a misconception the item exposes
 
     @property
     def flags(self) -> list[Flag]:
@@ -267,6 +292,9 @@ def analyse(counts: Counts, *, whole_test: bool = True) -> Analysis:
                 efficiency=discriminative_efficiency(item_pairs),
                 chosen=counts.chosen.get(version_id, Counter()),
                 unanswered=unanswered[version_id],
+                changes=counts.changes.get(version_id, Changes()),
+                sure=counts.sure.get(version_id, (0, 0))[0],
+                sure_wrong=counts.sure.get(version_id, (0, 0))[1],
             )
         )
     attempts = sum(n for *_, n in counts.attempts)
@@ -362,7 +390,7 @@ MARK = Coalesce("response__points", Value(0.0), output_field=FloatField())
 
 
 def load_counts(attempts: QuerySet[Attempt]) -> tuple[Counts, dict[int, QuestionVersion]]:
-    """Everything analyse needs, counted by the database, and the versions analysed. Four queries.
+    """Everything analyse needs, counted by the database, and the versions analysed. Six queries.
 
     Slots are grouped by version, mark, the attempt's total and the answer given: equal answers to an item
     score alike, so a few rows per item and total stand for all its responses, and the same rows count
@@ -408,8 +436,33 @@ def load_counts(attempts: QuerySet[Attempt]) -> tuple[Counts, dict[int, Question
         questions={pk: v.question_id for pk, v in versions.items()},
         max_marks={pk: v.max_points for pk, v in versions.items()},
         chosen=dict(chosen),
+        changes=count_changes(_first_and_last_answers(attempts)),
+        sure=_sure_answers(attempts),
     )
     return counts, versions
+
+
+def _first_and_last_answers(attempts: QuerySet[Attempt]) -> list[tuple[int, float, float, float]]:
+    """(version, first answer's points, last answer's points, max points) of every slot whose answer was
+    changed: its oldest replaced answer (ResponseChange) against the response that counted. One query."""
+    oldest = Window(RowNumber(), partition_by=[F("slot_id")], order_by=[F("replaced_at"), F("pk")])
+    return list(
+        ResponseChange.objects.filter(slot__attempt_id__in=attempts.values("pk"))
+        .annotate(nth=oldest)
+        .filter(nth=1)
+        .values_list("slot__version_id", "points", "slot__response__points", "slot__response__max_points")
+    )
+
+
+def _sure_answers(attempts: QuerySet[Attempt]) -> dict[int, tuple[int, int]]:
+    """version -> (answers given as "sure", those short of full marks). One query."""
+    rows = (
+        Response.objects.filter(slot__attempt_id__in=attempts.values("pk"), confidence=Confidence.SURE)
+        .values("slot__version_id")
+        .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(points__lt=F("max_points"))))
+        .values_list("slot__version_id", "n", "wrong")
+    )
+    return {version_id: (n, wrong) for version_id, n, wrong in rows}
 
 
 # -- for the page -------------------------------------------------------------------------------------------
@@ -467,7 +520,7 @@ def item_reports(result: Analysis, versions: dict[int, QuestionVersion]) -> list
 
 
 def run(quiz_ids: Sequence[int], *, whole_test: bool = True, **filters) -> tuple[Analysis, list[ItemReport]]:
-    """The analysis of the quizzes' attempts that `filters` choose (see analysed_attempts). Four queries."""
+    """The analysis of the quizzes' attempts that `filters` choose (see analysed_attempts). Six queries."""
     counts, versions = load_counts(analysed_attempts(quiz_ids, **filters))
     result = analyse(counts, whole_test=whole_test)
     return result, item_reports(result, versions)

@@ -322,7 +322,8 @@ def test_the_database_counts_give_the_hand_computed_numbers(setting, django_asse
     learners = [make_user(f"learner-{n}") for n in range(5)]
     for user, marks, answer in zip(learners, FIXED, answers_c, strict=True):
         make_scored_attempt(user, quiz, marks, answers=[[], [], answer])
-    with django_assert_num_queries(4):  # attempts, marks and answers per item, versions, marks per position
+    # attempts, marks and answers per item, versions, marks per position, answers changed, answers "sure"
+    with django_assert_num_queries(6):
         result, reports = analysis.run([quiz.pk])
     assert result.attempts == 5
     a, b, c = (next(r for r in reports if r.version.question == q) for q in questions)
@@ -384,3 +385,45 @@ def test_item_reports_put_each_version_beside_its_statistics(setting, learner, o
     assert first.stats.facility == pytest.approx(1 / 3)
     assert third.stats.facility == 1.0 and third.flag_labels == ["Too easy (facility above 90%)"]
     assert [o.text for o in first.options] == [o["text"] for o in first.version.spec["options"]]
+
+
+def test_changed_answers_are_counted_by_direction():
+    rows = [
+        (1, 0.0, 1.0, 1.0),
+        (1, 1.0, 0.0, 1.0),
+        (1, 0.0, 0.0, 1.0),
+        (1, 0.0, 1.0, 1.0),
+        (2, 1.0, 2.0, 2.0),
+    ]
+    assert analysis.count_changes(rows) == {
+        1: analysis.Changes(changed=4, wrong_to_right=2, right_to_wrong=1),
+        2: analysis.Changes(changed=1, wrong_to_right=1, right_to_wrong=0),
+    }
+
+
+@pytest.mark.django_db
+def test_the_analysis_counts_changed_answers_and_wrong_but_sure_ones(learner, other_learner, exam_quiz):
+    """From real exam attempts: the first answer against the one that counted, and the confidence given."""
+    from quizzes import attempts
+    from quizzes.items.base import form_data
+
+    def answer(attempt, options, confidence=""):
+        attempts.record_answer(attempt, 1, form_data({"option": options, "confidence": confidence}))
+
+    # The same seed draws the same questions in the same order for both learners.
+    first, second = (attempts.start_attempt(user, exam_quiz, seed=7) for user in (learner, other_learner))
+    version = first.slots.get(number=1).version
+    assert second.slots.get(number=1).version == version
+    key = [o["id"] for o in version.spec["options"] if o["correct"]]
+    wrong = [next(o["id"] for o in version.spec["options"] if not o["correct"])]
+    answer(first, wrong)
+    answer(first, key)
+    answer(first, wrong, "unsure")  # changed twice, but first and last both wrong
+    answer(second, key, "sure")
+    answer(second, wrong, "sure")  # right to wrong, and wrong while sure
+    for attempt in (first, second):
+        attempts.finish_attempt(attempt)
+    _, reports = analysis.run([exam_quiz.pk])
+    stats = next(r.stats for r in reports if r.version == version)
+    assert stats.changes == analysis.Changes(changed=2, wrong_to_right=0, right_to_wrong=1)
+    assert (stats.sure, stats.sure_wrong) == (1, 1)

@@ -146,10 +146,30 @@ def test_the_analysis_makes_the_same_queries_for_few_and_many_attempts(client, e
         for n in range(size):
             make_scored_attempt(make_user(f"u{size}-{n}"), quiz, [n % 3, 1, 0, 1, n % 2])
         # session, user, groups, quiz + bank, classes for the filter; the analysis: attempts, marks and
-        # answers per item, versions, marks per position. The bank page: the bank and its quizzes.
+        # answers per item, versions, marks per position, answers changed, answers "sure". The bank page:
+        # the bank and its quizzes.
         counts[size] = (
             queries(client, "get", analysis_url(quiz)),
             queries(client, "get", reverse("quizzes:bank-analysis", args=[bank.slug])),
         )
     assert counts[2] == counts[40]
-    assert counts[2] == (9, 10)
+    assert counts[2] == (11, 12)
+
+
+def test_each_item_shows_its_changed_answers_and_wrong_but_sure_ones(educator_client, educator_bank, learner):
+    from quizzes import attempts
+    from quizzes.items.base import form_data
+
+    exam = educator_bank.quizzes.get(slug="exam")
+    attempt = attempts.start_attempt(learner, exam)
+    version = attempt.slots.get(number=1).version
+    key = [o["id"] for o in version.spec["options"] if o["correct"]]
+    wrong = [next(o["id"] for o in version.spec["options"] if not o["correct"])]
+    attempts.record_answer(attempt, 1, form_data({"option": key}))
+    attempts.record_answer(attempt, 1, form_data({"option": wrong, "confidence": "sure"}))
+    attempts.finish_attempt(attempt)
+    page = educator_client.get(analysis_url(exam)).content.decode()
+    item = next(part for part in page.split('<li class="card item-stats') if version.stem in part)
+    assert "<dt>Answers changed before submitting</dt><dd>1 " in item
+    assert "(0 wrong to right, 1 right to wrong)" in item
+    assert "<dt>Wrong but sure</dt><dd>1 of 1 answer given as sure</dd>" in item
