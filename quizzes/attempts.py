@@ -180,13 +180,15 @@ def record_answer(
     the answer (nothing is saved), AttemptClosed or DeadlinePassed when too late.
     """
     try:
-        return _record_answer(attempt, number, data, now or timezone.now(), seconds)
+        return _record_answer(attempt, number, data, now, seconds)
     except IntegrityError:
         # Only where row locks are no-ops (SQLite): a concurrent first answer to this slot won. Read it.
-        return _record_answer(attempt, number, data, now or timezone.now(), seconds)
+        return _record_answer(attempt, number, data, now, seconds)
 
 
-def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime, seconds: int) -> Slot:
+def _record_answer(
+    attempt: Attempt, number: int, data: QueryDict, now: datetime | None, seconds: int
+) -> Slot:
     with transaction.atomic():
         # One query reads the slot, its version and response, and locks the attempt row, so answers
         # and finishing never interleave.
@@ -198,12 +200,18 @@ def _record_answer(attempt: Attempt, number: int, data: QueryDict, now: datetime
         )
         if slot is None:
             raise InvalidAnswer("That question is not part of this attempt.")
+        # The time once the lock is held, so that an answer's history runs in the order it was saved.
+        now = now or timezone.now()
         version, locked = slot.version, slot.attempt
         answer = version.item.parse_answer(version.spec, data)
         confidence = parse_confidence(data)
         if locked.is_finished:
             raise AttemptClosed("This attempt is already finished.")
         existing = getattr(slot, "response", None)
+        if existing is not None and locked.is_exam:
+            # An exam answer may have changed while this request waited for the lock, and PostgreSQL
+            # does not read the joined response again after the wait: read it now, before replacing it.
+            existing.refresh_from_db()
         repeat = existing is not None and (existing.answer, existing.confidence) == (answer, confidence)
         if locked.sequential and not repeat:  # a retried POST may repeat the answer just given
             check_sequence(locked, number, answered_count(locked))

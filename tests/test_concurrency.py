@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes import attempts
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, Response, ResponseChange
 from tests.conftest import chosen
 
 pytestmark = [
@@ -79,6 +79,27 @@ def test_exam_answers_changed_from_many_tabs_at_once_stay_one_response(learner, 
     assert set(codes) == {302}
     response = Response.objects.get(slot__attempt=attempt)
     assert response.answer in (sorted(right), sorted(wrong))
+    # The history is one unbroken chain: each replaced answer differs from the next and was replaced
+    # when the next was given, ending with the response that counts.
+    history = list(ResponseChange.objects.filter(slot__attempt=attempt).order_by("replaced_at", "pk"))
+    given = [(c.answer, c.answered_at, c.replaced_at) for c in history]
+    given.append((response.answer, response.changed_at or response.answered_at, None))
+    for (answer, _, replaced_at), (following, answered_at, _) in zip(given, given[1:], strict=False):
+        assert answer != following and replaced_at == answered_at
+
+
+def test_options_struck_from_many_tabs_at_once_are_all_kept(learner, exam_quiz):
+    attempt = attempts.start_attempt(learner, exam_quiz)
+    slot = next(s for s in attempt.slots.select_related("version") if len(s.version.spec["options"]) > 2)
+    options = [o["id"] for o in slot.version.spec["options"]]
+    clients = [logged_in(learner) for _ in options]
+    url = reverse("quizzes:attempt-answer", args=[attempt.code])
+    codes = fire(
+        len(options), lambda i: clients[i].post(url, {"slot": slot.number, "strike": options[i]}).status_code
+    )
+    assert codes == [200] * len(options)
+    slot.refresh_from_db()
+    assert sorted(slot.struck) == sorted(options)  # the slot's row lock lost none
 
 
 def test_two_tabs_answering_different_slots_both_land(learner, practice_quiz):
@@ -99,7 +120,8 @@ def test_finishing_the_same_attempt_many_times_at_once_scores_it_once(learner, p
         attempts.record_answer(attempt, number, chosen(ids(attempt, number)))
     clients = [logged_in(learner) for _ in range(THREADS)]
     url = reverse("quizzes:attempt-finish", args=[attempt.code])
-    codes = fire(THREADS, lambda i: clients[i].post(url).status_code)
+    # Half the items are unanswered, so each submit confirms it.
+    codes = fire(THREADS, lambda i: clients[i].post(url, {"confirm": "yes"}).status_code)
     assert codes == [302] * THREADS
     attempt = Attempt.objects.get(pk=attempt.pk)
     expected = sum(r.points for r in Response.objects.filter(slot__attempt=attempt))
@@ -115,7 +137,7 @@ def test_answers_racing_the_finish_are_either_counted_or_refused(learner, exam_q
 
     def request(i):
         if i == attempt.slot_count:
-            return clients[i].post(finish_url).status_code
+            return clients[i].post(finish_url, {"confirm": "yes"}).status_code
         return clients[i].post(answer_url, {"slot": i + 1, "option": keys[i + 1]}).status_code
 
     codes = fire(attempt.slot_count + 1, request)
