@@ -554,3 +554,10 @@ def test_the_navigator_costs_one_query_whatever_the_exam_length(client, learner)
         "strike": 6,
         "review before submitting": 4,
     }
+
+
+def test_the_review_session_says_why_a_misconception_comes_first(learner_client, exam):
+    finished_exam_with_marks(exam)
+    page = learner_client.get(reverse("quizzes:review-next")).content.decode()
+    assert slot(exam, 3).version.stem in page
+    assert "First in your queue: last time you were sure of a wrong answer to it." in page
