@@ -376,12 +376,13 @@ class ItemResult:
 
     @property
     def history(self) -> list[tuple[datetime, float, str]]:
-        """(when given, points, confidence) of every answer saved, the current one last; [] if none."""
+        """(when given, points, confidence in words) of each answer saved, the current one last."""
         if self.response is None:
             return []
         current = self.response
         given = [(c.answered_at, c.points, c.confidence) for c in self.replaced]
-        return [*given, (current.changed_at or current.answered_at, current.points, current.confidence)]
+        given.append((current.changed_at or current.answered_at, current.points, current.confidence))
+        return [(when, points, Confidence(sure).label if sure else "") for when, points, sure in given]
 
     @property
     def answer_changes(self) -> int:

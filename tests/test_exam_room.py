@@ -78,7 +78,7 @@ def test_a_change_of_confidence_alone_is_kept_but_is_not_an_answer_change(exam):
     attempts.finish_attempt(exam)
     item = next(i for i in attempts.results(exam).items if i.slot.number == 1)
     assert len(item.replaced) == 1 and item.answer_changes == 0
-    assert [confidence for _, _, confidence in item.history] == ["unsure", "sure"]
+    assert [confidence for _, _, confidence in item.history] == ["Unsure", "Sure"]
 
 
 def test_practice_keeps_its_first_answer_and_no_history(practice):
@@ -561,3 +561,13 @@ def test_the_review_session_says_why_a_misconception_comes_first(learner_client,
     page = learner_client.get(reverse("quizzes:review-next")).content.decode()
     assert slot(exam, 3).version.stem in page
     assert "First in your queue: last time you were sure of a wrong answer to it." in page
+
+
+def test_a_change_of_confidence_alone_is_not_called_a_changed_answer(learner_client, exam):
+    record(exam, 1, wrong_ids(exam, 1), "guessing")
+    record(exam, 1, wrong_ids(exam, 1), "sure")
+    attempts.finish_attempt(exam)
+    page = learner_client.get(reverse("quizzes:attempt-result", args=[exam.code])).content.decode()
+    assert "Confidence changed, answer kept" in page and "Answer changed" not in page
+    assert "(guessing)" in page and "(sure)" in page
+    assert "answers changed: 0" in page

@@ -128,7 +128,9 @@ def _mark(request: HtmxHttpRequest, attempt: Attempt, number: int) -> HttpRespon
     """Flag the item (`flag` on/off), or rule an option out or back in (`strike`/`restore`, its id).
 
     The item comes back with the answer being built, as the form sent it (nothing is answered), the
-    same `shown` stamp (the same showing goes on) and the pressed control keeping the focus.
+    same `shown` stamp (the same showing goes on) and the pressed control keeping the focus. Without
+    htmx too: a redirect would lose the answer being built, and a repeated POST changes nothing (flag
+    on/off, strike/restore), so the page comes straight back rather than after a redirect.
     """
     data = request.POST
     try:

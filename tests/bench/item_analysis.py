@@ -53,7 +53,7 @@ def build(seed: int) -> tuple[int, str]:
     from django.utils import timezone
 
     from quizzes.demo import ensure_demo_accounts, load_mmn_bank
-    from quizzes.models import Attempt, Question, Quiz, Response, Slot
+    from quizzes.models import Attempt, Question, Quiz, Response, ResponseChange, Slot
 
     call_command("migrate", interactive=False, verbosity=0)
     ensure_demo_accounts()
@@ -102,18 +102,35 @@ def build(seed: int) -> tuple[int, str]:
             attempt.points += marks[-1][0]
     Attempt.objects.bulk_create(attempts, batch_size=2_000)
     Slot.objects.bulk_create(slots, batch_size=5_000)
+    # Half the answers come with a confidence, a third of those "sure"; one in ten was changed once.
     responses = [
         Response(
             slot=slot,
             answer=mark[1],
             points=mark[0],
             max_points=slot.version.max_points,
+            confidence=rng.choice(["", "", "", "sure", "unsure", "guessing"]),
             answered_at=slot.attempt.finished_at,
         )
         for slot, mark in zip(slots, marks, strict=True)
     ]
     Response.objects.bulk_create(responses, batch_size=5_000)
-    log(f"built in {time.perf_counter() - started:.1f} s: {len(slots)} slots, {len(responses)} responses")
+    changes = [
+        ResponseChange(
+            slot=slot,
+            answer=mark[1],
+            points=slot.version.max_points - mark[0],  # the other way round
+            answered_at=slot.attempt.finished_at - timedelta(minutes=5),
+            replaced_at=slot.attempt.finished_at - timedelta(minutes=2),
+        )
+        for slot, mark in zip(slots, marks, strict=True)
+        if rng.random() < 0.1
+    ]
+    ResponseChange.objects.bulk_create(changes, batch_size=5_000)
+    log(
+        f"built in {time.perf_counter() - started:.1f} s: {len(slots)} slots, {len(responses)} responses, "
+        f"{len(changes)} changed"
+    )
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from quizzes.demo import DEMO_ACCOUNTS, EDUCATORS, LEARNERS, ensure_demo_accounts, load_mmn_bank
 
@@ -89,3 +89,13 @@ def log_in(page: Page, live_server):
 def open_quiz_list(page: Page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Quizzes").click()
     expect(page.get_by_role("heading", level=1, name="Quizzes")).to_be_visible()
+
+
+def start_quiz(page: Page, title: str, questions: int) -> tuple[Locator, Locator]:
+    """Start `title` from the quiz list: its question card and the card's heading, on question 1."""
+    open_quiz_list(page)
+    page.get_by_role("button", name=f"Start {title}", exact=True).click()
+    card = page.locator("#question-card")
+    heading = card.get_by_role("heading", level=2)
+    expect(heading).to_have_text(f"Question 1 of {questions}")
+    return card, heading

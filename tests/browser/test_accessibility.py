@@ -185,6 +185,27 @@ def answer_slots(attempt: Attempt, plan: Callable[[int, dict], object | None], w
         Response.objects.create(slot=slot, answer=answer, points=grade.points, max_points=grade.max_points)
 
 
+def mark_exam_room(attempt: Attempt) -> Attempt:
+    """Mark an exam of the example items (single answer, select all, true/false first) as a learner does:
+    item 1 wrong but sure, the option chosen ruled out, flagged; item 2 a guess changed from wrong to
+    right; item 3 right and sure; item 4 flagged, not answered; the rest not answered."""
+    slots = {s.number: s for s in attempt.slots.select_related("version")}
+
+    def send(number: int, options: list[str], confidence: str, **when) -> None:
+        form = as_form({"option": options, "confidence": confidence})
+        attempts.record_answer(attempt, number, form, seconds=40, **when)
+
+    first, second = answers_for(slots[1].version), answers_for(slots[2].version)
+    send(1, first["wrong"], "sure")
+    attempts.strike_option(attempt, 1, first["wrong"][0], True)
+    attempts.set_flag(attempt, 1, True)
+    send(2, second["wrong"], "guessing", now=timezone.now() - timedelta(minutes=2))
+    send(2, second["right"], "guessing")
+    send(3, answers_for(slots[3].version)["right"], "sure")
+    attempts.set_flag(attempt, 4, True)
+    return attempt
+
+
 def mistaken(number: int, answers: dict) -> object:
     """Every item answered wrongly where a wrong answer is known (the feedback has the most to show)."""
     return answers.get("wrong", answers["right"])
@@ -301,6 +322,14 @@ def seed(world: World) -> None:
     ]
     world.quizzes["short-practice"] = fixed_quiz(bank, "short-practice", "Short practice", "practice", choice)
     world.quizzes["short-exam"] = fixed_quiz(bank, "short-exam", "Short exam", "exam", choice, minutes=30)
+
+    # The exam room: an exam submitted with the learner's marks (flags, a struck option, how sure they
+    # were, a changed answer), and the same exam under way with the same marks.
+    room = fixed_quiz(bank, "exam-room", "Exam room", Quiz.Mode.EXAM, examples, minutes=30)
+    world.quizzes["exam-room"] = room
+    done = mark_exam_room(attempts.start_attempt(learner, room))
+    world.attempts["room-done"] = attempts.finish_attempt(done)
+    world.attempts["room-open"] = mark_exam_room(attempts.start_attempt(learner, room))
 
     # A class with the learner and a classmate: one quiz done, one overdue (in progress), one to do.
     classroom = classes.create_classroom(educator, "Cohort A")
@@ -485,6 +514,23 @@ def tampered_answer(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="Bad request")).to_be_visible()
 
 
+def flag_off_and_on(page: Page) -> None:
+    """Two htmx steps that leave the item as it was: the navigator's entry and the card swapped twice."""
+    card = page.locator("#question-card")
+    for pressed in ("false", "true"):
+        card.get_by_role("button", name="Flag for review").click()
+        expect(card.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", pressed)
+    expect(card.get_by_role("button", name="Flag for review")).to_be_focused()
+
+
+def submit_with_unanswered(page: Page) -> None:
+    """Submit with questions not answered: the confirmation is swapped in (nothing is submitted yet)."""
+    page.get_by_role("button", name="Submit exam").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Submit with \d+ questions not answered\?$"))
+    ).to_be_focused()
+
+
 def url(name: str, *args: Callable[[World], object], query: str = "") -> Callable[[World], str]:
     """A URL builder: the URL name, and one function of the world for each argument."""
     return lambda w: reverse(name, args=[arg(w) for arg in args]) + query
@@ -570,6 +616,19 @@ PAGES: list[A11yPage] = [
     A11yPage("finish, all answered", LEARNER, attempt("practice-answered", "attempt-finish")),
     A11yPage("results, practice", LEARNER, attempt("practice-done", "attempt-result")),
     A11yPage("results, exam", LEARNER, attempt("exam-done", "attempt-result")),
+    # the exam room: the navigator, flags, a struck option, confidence, a changed answer
+    A11yPage("exam item, marked", LEARNER, attempt("room-open", number=1)),
+    A11yPage("exam item, flag off and on again", LEARNER, attempt("room-open", number=1), flag_off_and_on),
+    A11yPage("review and submit, unanswered and flagged", LEARNER, attempt("room-open", "attempt-finish")),
+    A11yPage(
+        "review and submit, confirming",
+        LEARNER,
+        attempt("room-open", "attempt-finish"),
+        submit_with_unanswered,
+    ),
+    A11yPage(
+        "results, exam with marks and a changed answer", LEARNER, attempt("room-done", "attempt-result")
+    ),
     A11yPage("my attempts", LEARNER, url("quizzes:attempt-list")),
     A11yPage(
         "my attempts, filtered to nothing",
@@ -677,6 +736,7 @@ SCREENSHOTS_OF = {
         for state in ("practice, unanswered", "practice, feedback")
     ),
     "finish, with unanswered questions",
+    "exam item, marked",
     "results, practice",
     "my attempts",
     "mastery",

@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from quizzes.attempts import start_attempt
 from quizzes.models import Attempt, Quiz, Response
 from tests.browser.answering import answer_anything
-from tests.browser.conftest import open_quiz_list
+from tests.browser.conftest import open_quiz_list, start_quiz
 
 PRACTICE = "Practice: all topics"
 EXAM = "Exam: MMN (25 questions, 30 minutes)"
@@ -133,11 +133,7 @@ def test_learner_takes_the_timed_exam_with_the_clock_running(
     page: Page, live_server, learner_credentials, log_in
 ):
     log_in(*learner_credentials)
-    open_quiz_list(page)
-    page.get_by_role("button", name=f"Start {EXAM}", exact=True).click()
-    card = page.locator("#question-card")
-    heading = card.get_by_role("heading", level=2)
-    expect(heading).to_have_text("Question 1 of 25")
+    card, heading = start_quiz(page, EXAM, 25)
 
     # The countdown is shown and runs.
     expect(page.locator("#timer")).to_contain_text("Time left:")
