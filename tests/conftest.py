@@ -1,6 +1,7 @@
 """Personas and small builders shared by every test module."""
 
 import os
+import re
 
 # Playwright runs an event loop in the test thread; Django must still be allowed to touch the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -43,6 +44,16 @@ def educator(db) -> User:
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+# Random-looking values every page carries: the CSRF token (masked anew for each page) and the stamp of
+# when an item was shown (quizzes.timing). A short marker such as "R1" or "4242" turns up in them by chance.
+TOKENS = re.compile(r'((?:name="(?:csrfmiddlewaretoken|shown)" value=)"|"X-CSRFToken": ")[^"]*')
+
+
+def without_tokens(html: str) -> str:
+    """The page with its CSRF tokens and time stamps blanked, for tests of what must not be in it."""
+    return TOKENS.sub(r"\1", html)
 
 
 def chosen(option_ids: list[str]) -> QueryDict:

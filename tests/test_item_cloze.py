@@ -7,6 +7,7 @@ import pytest
 from quizzes.items import EmptyAnswer, FixableAnswer, InvalidAnswer, get_item_type
 from quizzes.items.base import form_data
 from quizzes.models import Response
+from tests.conftest import without_tokens
 from tests.itemkit import HTMX, item_url, one_item_bank, post_answer, start, version_of
 
 CLOZE = get_item_type("cloze")
@@ -192,7 +193,7 @@ def test_the_page_shows_the_passage_with_drop_downs_and_partial_credit(learner_c
     attempt = start(learner, one_item_bank("cloze", IVIG))
     html = learner_client.get(item_url(attempt)).content.decode()
     assert '<p class="cloze">IVIG is the <label class="visually-hidden" for="blank-' in html
-    assert html.count("<select") == 4 and "R1" not in html
+    assert html.count("<select") == 4 and "R1" not in without_tokens(html)
     spec = version_of(attempt).spec
     key = CLOZE.key_answer(spec)
     fields = {f"blank-{b}": c for b, c in key.items()}
