@@ -52,12 +52,13 @@ class ConfidenceSummary:
     right_and_sure: int = 0
     lucky: int = 0  # right, but the learner was unsure or guessing
     wrong_but_sure: int = 0  # a misconception: the ones most worth reviewing
-    rated: int = 0  # answers given with a confidence at all
+    wrong_and_unsure: int = 0  # wrong, and the learner knew they were unsure or guessing
+    rated: int = 0  # answers given with a confidence at all: the sum of the four
 
 
 def confidence_summary(answers: Iterable[tuple[str, bool]]) -> ConfidenceSummary:
     """Count (confidence, is_right) pairs; an answer without a confidence ("") counts in none."""
-    sure_right = lucky = sure_wrong = rated = 0
+    sure_right = lucky = sure_wrong = unsure_wrong = rated = 0
     for confidence, right in answers:
         if not confidence:
             continue
@@ -67,4 +68,11 @@ def confidence_summary(answers: Iterable[tuple[str, bool]]) -> ConfidenceSummary
             sure_wrong += not right
         else:
             lucky += right
-    return ConfidenceSummary(right_and_sure=sure_right, lucky=lucky, wrong_but_sure=sure_wrong, rated=rated)
+            unsure_wrong += not right
+    return ConfidenceSummary(
+        right_and_sure=sure_right,
+        lucky=lucky,
+        wrong_but_sure=sure_wrong,
+        wrong_and_unsure=unsure_wrong,
+        rated=rated,
+    )

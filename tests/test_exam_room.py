@@ -256,7 +256,11 @@ def test_confidence_summary_counts_each_pairing():
     summary = grading.confidence_summary(
         [("sure", True), ("sure", True), ("sure", False), ("unsure", True), ("guessing", True), ("", False)]
     )
-    assert summary == grading.ConfidenceSummary(right_and_sure=2, lucky=2, wrong_but_sure=1, rated=5)
+    assert summary == grading.ConfidenceSummary(
+        right_and_sure=2, lucky=2, wrong_but_sure=1, wrong_and_unsure=0, rated=5
+    )
+    mixed = grading.confidence_summary([("unsure", False), ("guessing", False), ("guessing", True)])
+    assert (mixed.lucky, mixed.wrong_and_unsure, mixed.rated) == (1, 2, 3)
     assert grading.confidence_summary([]) == grading.ConfidenceSummary()
 
 
@@ -277,7 +281,7 @@ def test_results_put_wrong_but_sure_first_and_count_the_marks(exam):
     results = attempts.results(finished_exam_with_marks(exam))
     assert [i.slot.number for i in results.items] == [3, 1, 2, 4, 5]
     assert results.confidence == grading.ConfidenceSummary(
-        right_and_sure=1, lucky=1, wrong_but_sure=1, rated=4
+        right_and_sure=1, lucky=1, wrong_but_sure=1, wrong_and_unsure=1, rated=4
     )
     assert (results.flagged, results.changed) == (2, 1)
 
@@ -499,6 +503,7 @@ def test_results_show_the_marks_the_changed_answer_and_the_confidence_summary(le
     assert "<dt>Right and sure</dt><dd>1</dd>" in summary
     assert "<dt>Right but unsure or guessing (lucky)</dt><dd>1</dd>" in summary
     assert "<dt>Wrong but sure (misconceptions)</dt><dd>1</dd>" in summary
+    assert "<dt>Wrong, and unsure or guessing</dt><dd>1</dd>" in summary
     assert "Flagged for review: 2 · answers changed: 1" in summary
     review = page.split('id="review-heading"')[1]
     order = [int(n) for n in re.findall(r'id="item-(\d+)"', review)]

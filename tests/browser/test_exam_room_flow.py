@@ -186,6 +186,7 @@ def test_learner_takes_an_exam_with_flags_strikes_confidence_and_a_changed_answe
         "Right and sure": "1",
         "Right but unsure or guessing (lucky)": "1",
         "Wrong but sure (misconceptions)": "1",
+        "Wrong, and unsure or guessing": "0",
     }
     expect(page.get_by_text("Counted over the 3 answers given with a confidence.")).to_be_visible()
     expect(page.get_by_text("Flagged for review: 2 · answers changed: 1")).to_be_visible()
