@@ -576,3 +576,9 @@ def test_a_change_of_confidence_alone_is_not_called_a_changed_answer(learner_cli
     assert "Confidence changed, answer kept" in page and "Answer changed" not in page
     assert "(guessing)" in page and "(sure)" in page
     assert "answers changed: 0" in page
+
+
+def test_the_home_page_says_how_many_due_reviews_are_misconceptions(learner_client, exam):
+    finished_exam_with_marks(exam)  # items 3 (wrong, sure) and 4 (wrong, unsure) enter the queue
+    page = learner_client.get(reverse("quizzes:home")).content.decode()
+    assert "1 of them you answered wrong while sure: they come first." in page

@@ -1,7 +1,7 @@
 """The learner's home (the page after log-in) and topic mastery."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,12 +35,16 @@ def topic_quizzes(banks) -> dict[int, Quiz]:
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cards = ReviewCard.objects.for_user(request.user)
-    due_count = cards.due(now).count()
+    due = cards.due(now).aggregate(
+        count=Count("pk"), misconceptions=Count("pk", filter=Q(confidently_wrong=True))
+    )
+    due_count = due["count"]
     banks = list(_published_banks())
     masteries = stats.mastery(request.user, banks)
     suggestion = stats.weakest([m for topics in masteries.values() for m in topics])
     context = {
         "due_count": due_count,
+        "misconceptions_due": due["misconceptions"],
         "next_due": None
         if due_count
         else cards.filter(question__status=Question.Status.ACTIVE)
