@@ -2,7 +2,8 @@
 
 NoopUser and InsertUser hit the two baseline endpoints of mmnquiz.bench with no pause. Learner does what a
 browser with htmx does through a timed exam: log in, home, quiz list, start, first item, one htmx answer per
-item (each returns the next card, the last an HX-Redirect to the finish step), finish, results, history.
+item (each returns the next card, the last an HX-Redirect to the finish step), now and then a flag or an
+option ruled out first ("flag", "strike"), finish, results, history.
 Requests are named by endpoint, so the stats group every attempt's URLs together.
 
 Besides locust's own stats (the whole run, ramp-up and log-ins included), the learner runs write the
@@ -32,6 +33,7 @@ from locust import FastHttpUser, constant, events, task
 EXAM_TITLE = "Exam: MMN (25 questions, 30 minutes)"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ATTEMPT_URL = re.compile(r"/attempts/([0-9a-f-]{36})/")
+STRIKE = re.compile(r'name="strike" value="(\w+)"')  # a choice item's first Rule out button
 
 PASSWORD = os.environ.get("MMNQUIZ_BENCH_PASSWORD", "bench-password")
 ACCOUNTS = int(os.environ.get("MMNQUIZ_BENCH_USERS", "200"))
@@ -168,6 +170,7 @@ class Learner(FastHttpUser):
         while True:
             self.think()
             fields = [("slot", str(number)), *answer_fields(card)]  # the exam draws every item type
+            self.mark(attempt, number, card, fields)
             with self.post(f"{attempt}answer/", fields, "answer", htmx=True, catch_response=True) as response:
                 finish_url = response.headers.get("HX-Redirect")
                 if response.status_code != 200:
@@ -191,6 +194,23 @@ class Learner(FastHttpUser):
         self.client.get(f"{attempt}results/", name="results")
         self.think()
         self.client.get("/attempts/", name="history")
+
+    def mark(self, attempt: str, number: int, card: str, fields: list[tuple[str, str]]) -> None:
+        """The exam room's marks, as a learner uses them now and then: a flag on every fifth item, and on
+        every fifth other one an option ruled out if it has options. Each is the answer form sent with
+        that button."""
+        struck = STRIKE.search(card)
+        if number % 5 == 2:
+            mark, name = ("flag", "on"), "flag"
+        elif number % 5 == 3 and struck:
+            mark, name = ("strike", struck.group(1)), "strike"
+        else:
+            return
+        self.think()
+        url = f"{attempt}answer/"
+        with self.post(url, [*fields, mark], name, htmx=True, catch_response=True) as response:
+            if response.status_code != 200 or f"Question {number} of" not in response.text:
+                response.failure(f"{name} on item {number} gave {response.status_code}")
 
     def find_exam(self, html: str) -> str:
         """The exam's pk from the quiz list: its Start form follows its title (absent while one is open)."""
