@@ -7,10 +7,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.forms import BooleanField
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -455,3 +457,58 @@ def test_the_preview_shows_any_half_written_spec_without_failing(editor, bank, e
             response = editor.post(url, full | {name: value}, **HTMX)
             assert response.status_code == 200, (name, value)
             assert response.content.decode().lstrip().startswith('<section id="question-preview"')
+
+
+class _FormState(HTMLParser):
+    """What a browser would send from the page's answer inputs as they stand: ticked boxes and radio
+    buttons, chosen options, typed text and hidden step orders (not the slot, token, stamp or buttons)."""
+
+    SKIP = {"slot", "shown", "csrfmiddlewaretoken", "confidence"}
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self.select = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in a:
+            self.fields.append((self.select, a.get("value", "")))
+        elif tag == "input" and name and name not in self.SKIP:
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = ""
+
+
+def form_state(html: str) -> list[tuple[str, str]]:
+    parser = _FormState()
+    parser.feed(html)
+    return parser.fields  # in page order: an ordering's steps are its answer
+
+
+@pytest.mark.parametrize("extra", [{}, HTMX], ids=["page", "fragment"])
+def test_flagging_any_item_type_keeps_the_answer_being_built(learner_client, learner, bank, example, extra):
+    """The exam room's Flag button sends the answer form: whatever the type, the item comes back as the
+    learner left it, flagged, and nothing is answered."""
+    attempt = start(learner, bank, "exam")
+    fields = example.wrong_form(version_of(attempt))
+    response = post_answer(learner_client, attempt, {**fields, "flag": "on"}, **extra)
+    assert response.status_code == 200
+    assert attempt.slots.get(number=1).flagged and not Response.objects.exists()
+    # What the page now holds reads as the same answer as what was sent (typed text comes back tidied).
+    version = version_of(attempt)
+    held = QueryDict(mutable=True)
+    for name, value in form_state(response.content.decode()):
+        held.appendlist(name, value)
+    sent = QueryDict(mutable=True)
+    for name, value in fields.items():
+        sent.setlist(name, [value] if isinstance(value, str) else list(value))
+    assert version.item.parse_answer(version.spec, held) == version.item.parse_answer(version.spec, sent)
