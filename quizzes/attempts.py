@@ -157,6 +157,12 @@ def check_sequence(attempt: Attempt, number: int, answered: int) -> None:
     raise OutOfSequence(f"This quiz is taken in order: answer question {current} before question {number}.")
 
 
+def check_reachable(attempt: Attempt, number: int) -> None:
+    """check_sequence against the attempt's stored answers (counted only for a sequential attempt)."""
+    if attempt.sequential:
+        check_sequence(attempt, number, answered_count(attempt))
+
+
 def parse_confidence(data: QueryDict) -> str:
     """The optional "how sure are you" sent with an answer: one of Confidence's values, or ""."""
     value = one_value(data, "confidence")
@@ -170,11 +176,11 @@ def record_answer(
 ) -> Slot:
     """Save the learner's answer to slot `number`, read from the posted form `data` by the item's type
     (with the optional confidence); return the slot with its version and stored response. `seconds` is
-    the time spent on the item since it was shown, added to the slot's.
+    the time spent on the item since it was shown, added to the response's when an answer is saved.
 
     Practice: the first answer stands (its feedback has been seen); a repeat returns it unchanged.
     Exam: the answer may be changed until the attempt is finished; the response is replaced in place
-    and every saved answer is kept as a ResponseChange. A sequential attempt takes answers in order
+    and the answer it replaces is kept as a ResponseChange. A sequential attempt takes answers in order
     only and never a change (OutOfSequence).
     Raises InvalidAnswer/FixableAnswer for a bad answer, AnswerInProgress when the form only rearranged
     the answer (nothing is saved), AttemptClosed or DeadlinePassed when too late.
@@ -213,8 +219,8 @@ def _record_answer(
             # does not read the joined response again after the wait: read it now, before replacing it.
             existing.refresh_from_db()
         repeat = existing is not None and (existing.answer, existing.confidence) == (answer, confidence)
-        if locked.sequential and not repeat:  # a retried POST may repeat the answer just given
-            check_sequence(locked, number, answered_count(locked))
+        if not repeat:  # a retried POST may repeat the answer just given
+            check_reachable(locked, number)
         # Closing must commit, so the refusal is raised only after the transaction.
         expired = close_if_expired(locked, now=now)
         if not expired:
@@ -258,8 +264,7 @@ def _save_response(
 def set_flag(attempt: Attempt, number: int, flagged: bool) -> None:
     """Flag slot `number` for review, or clear its flag; AttemptClosed once the attempt is finished,
     OutOfSequence for an item a sequential attempt cannot open."""
-    if attempt.sequential:
-        check_sequence(attempt, number, answered_count(attempt))
+    check_reachable(attempt, number)
     updated = Slot.objects.filter(
         attempt_id=attempt.pk, number=number, attempt__finished_at__isnull=True
     ).update(flagged=flagged)
@@ -273,8 +278,7 @@ def strike_option(attempt: Attempt, number: int, option_id: str, struck: bool) -
     InvalidAnswer for an option the item does not have; AttemptClosed once the attempt is finished;
     OutOfSequence for an item a sequential attempt cannot open.
     """
-    if attempt.sequential:
-        check_sequence(attempt, number, answered_count(attempt))
+    check_reachable(attempt, number)
     with transaction.atomic():
         slot = (
             Slot.objects.select_related("attempt", "version")

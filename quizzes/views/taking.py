@@ -71,11 +71,10 @@ def attempt_item(request: HtmxHttpRequest, code, number: int) -> HttpResponse:
     if closed := _closed(request, attempt):
         return closed
     slot = get_object_or_404(_slots(attempt), number=number)
-    if attempt.sequential:
-        try:
-            attempts.check_sequence(attempt, number, attempts.answered_count(attempt))
-        except attempts.OutOfSequence as exc:
-            return _bad_request(request, str(exc))
+    try:
+        attempts.check_reachable(attempt, number)
+    except attempts.OutOfSequence as exc:
+        return _bad_request(request, str(exc))
     return _render_item(request, attempt, slot)
 
 
