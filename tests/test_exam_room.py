@@ -362,6 +362,7 @@ def test_flagging_keeps_the_answer_being_built(learner_client, exam, extra):
     assert f'value="{option}" checked' in page and 'value="unsure" checked' in page
     assert 'name="flag" value="off" aria-pressed="true"' in page and "autofocus data-swap-focus" in page
     assert "Flagged</span>" in page and not Response.objects.exists()  # marked, not answered
+    assert not any(marker in page for marker in KEY_MARKERS)  # and the key stays on the server
     assert ("<html" in page) == (extra == {})
     if extra:
         assert "not answered, flagged" in oob_entry(page, 1)
@@ -394,6 +395,7 @@ def test_striking_an_option_crosses_it_out_and_keeps_it_choosable(learner_client
     assert f'name="restore" value="{struck}"' in page and f'name="strike" value="{other}"' in page
     assert f'value="{other}" checked' in page  # the answer being built is kept
     assert f'name="option" value="{struck}"' in page  # still there to choose
+    assert not any(marker in page for marker in KEY_MARKERS)
     restored = mark(learner_client, exam, item.number, {"restore": struck}, **extra)
     assert restored.status_code == 200 and Slot.objects.get(pk=item.pk).struck == []
 

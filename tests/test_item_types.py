@@ -503,6 +503,7 @@ def test_flagging_any_item_type_keeps_the_answer_being_built(learner_client, lea
     response = post_answer(learner_client, attempt, {**fields, "flag": "on"}, **extra)
     assert response.status_code == 200
     assert attempt.slots.get(number=1).flagged and not Response.objects.exists()
+    assert_no_key(response.content.decode(), example)
     # What the page now holds reads as the same answer as what was sent (typed text comes back tidied).
     version = version_of(attempt)
     held = QueryDict(mutable=True)
