@@ -71,6 +71,9 @@ def answer_numeric(page: Page, card: Locator, version) -> None:
     box.press("Enter")
     expect(card.get_by_role("alert")).to_contain_text("“about half” is not a number")
     expect(box).to_have_value("about half")  # a form error, not a wrong answer: what was typed stays
+    # The swap settles by moving the focus to the question's heading, as for any swap: wait for it, as a
+    # keyboard user hears it, before typing again (typing first let the focus leave the box mid-answer).
+    expect(card.get_by_role("heading", level=2)).to_be_focused()
     box.fill("0,6")  # the decimal comma reads as 0.6
     box.press("Enter")
     verdict(card, "Correct — 1 of 1 point")
@@ -198,6 +201,7 @@ def test_one_item_of_each_type_with_its_partial_credit(page: Page, quiz, learner
         expect(card.get_by_role("heading", name="Explanation")).to_be_visible()
         if slot.number < len(slots):
             card.get_by_role("link", name="Next question").click()
+            expect(heading).to_be_focused()  # the swap has settled: keys go where the next answer tabs them
     card.get_by_role("button", name="Finish and see my score").click()
 
     # The results repeat each item's points and partial credit.
