@@ -251,3 +251,35 @@ def test_countdown_running_out_takes_the_learner_to_the_results(
     expect(page.locator(".messages")).to_contain_text(TIME_IS_UP)
     attempt.refresh_from_db()
     assert attempt.is_finished
+
+
+ARRIVALS_JS = """() => {
+    // Each time the page's content changes, note (in a microtask, before any key or click can come in)
+    // whether the card that arrived has the focus and is wired up for htmx already.
+    window.__arrivals = [];
+    new MutationObserver(() => {
+        window.__arrivals.push({
+            focused: document.activeElement === document.getElementById("question-heading"),
+            settling: document.querySelectorAll(".htmx-added, .htmx-settling").length,
+        });
+    }).observe(document.getElementById("main"), {childList: true, subtree: true});
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_swapped_card_is_ready_the_moment_it_arrives(page: Page, learner_credentials, log_in):
+    """No gap between an htmx swap and its settling for a key or a click to fall into: the new card comes
+    in focused and wired to htmx at once (htmx waits 20 ms by default, and a key pressed then went to the
+    old focus, a click to a form that would post as a whole page)."""
+    log_in(*learner_credentials)
+    card, heading = start_quiz(page, PRACTICE, 10)
+    page.evaluate(ARRIVALS_JS)
+    answer_anything(card)
+    card.get_by_role("button", name="Check answer").click()
+    expect(card.locator(".verdict")).to_be_visible()
+    card.get_by_role("link", name="Next question").click()
+    expect(heading).to_have_text("Question 2 of 10")
+    expect(heading).to_be_focused()
+    arrivals = page.evaluate("window.__arrivals")
+    assert arrivals, "no swap seen"
+    assert all(a["focused"] and not a["settling"] for a in arrivals), arrivals
