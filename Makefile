@@ -14,7 +14,7 @@ FIND_PYTHON := for c in $${PYTHON:-} python3.14 python3.13 python3.12 python3 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; exit 0; }; \
 	done; exit 1
 
-.PHONY: help run serve test lint format venv chromium a11y-tools clean bench faults bench-analysis
+.PHONY: help run serve test lint format venv chromium a11y-tools clean bench faults bench-analysis bench-import screenshots bench-live bench-venv bench-cluster bench-profile nginx
 
 help:
 	@echo "make run    install, migrate, load the MMN bank and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -23,7 +23,12 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load-test the production profile on loopback with locust; report in bench-results/"
 	@echo "make faults kill a gunicorn worker mid-run: no acknowledged answer lost or doubled (also ends make bench)"
+	@echo "make bench-cluster   two app servers behind nginx, one stopped and restarted mid-run: nothing lost (about 5 minutes)"
+	@echo "make bench-profile   where one htmx exam answer spends its time (cProfile, in process, about a minute)"
 	@echo "make bench-analysis  time the item analysis over 100,000 responses on PostgreSQL (target: under 1 s)"
+	@echo "make screenshots     PNGs of the main pages at 360 and 1280 px in screenshots/ (about a minute)"
+	@echo "make bench-import    time a 2 MB GIFT file's preview and import on SQLite and PostgreSQL (target: under 10 s)"
+	@echo "make bench-live      300 simulated learners in one live session, and 3 sessions of 100 (p99 < 1 s, 0 errors)"
 
 venv: $(VENV)/.installed
 
@@ -44,9 +49,16 @@ run: venv
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The production profile (DEBUG off, whitenoise, secure headers) under gunicorn. Without SECRET_KEY it makes a
-# throwaway one and serves plain HTTP on loopback, for trying the profile locally.
+# The production profile (DEBUG off, whitenoise, secure headers): gunicorn (WSGI) for the pages on PORT, and
+# uvicorn (ASGI, mmnquiz.asgi) for live sessions' event streams (/live/stream/) on STREAM_PORT; a load
+# balancer sends that path to the ASGI server (README, Deploying). Without SECRET_KEY it makes a throwaway
+# one and serves plain HTTP on loopback, for trying the profile locally. Both servers share REDIS_URL for live
+# events (without it, events cannot pass from gunicorn to uvicorn: projector and phones change only when reloaded).
+# Both run in the background of one shell, which waits for either to end: stopping make (Ctrl-C, or SIGTERM,
+# which make passes to the shell) or either server ending stops the other, and make returns once both have
+# gone (gunicorn lets requests finish, up to 30 s). Under a supervisor run each server itself (README).
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+STREAM_PORT ?= 8001
 serve: venv
 	@export DEBUG=false; \
 	if [ -z "$$SECRET_KEY" ]; then \
@@ -54,9 +66,15 @@ serve: venv
 	  export SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
 	  export ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost} SECURE_SSL_REDIRECT=false SECURE_COOKIES=false; \
 	fi; \
-	$(PY) manage.py collectstatic --noinput -v0 && \
-	$(PY) manage.py migrate --noinput -v0 && \
-	exec $(VENV)/bin/gunicorn mmnquiz.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - $(GUNICORN_ARGS)
+	[ -n "$$REDIS_URL$$LIVE_REDIS_URL" ] || echo "REDIS_URL is not set: live sessions' events will not reach the stream server."; \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 || exit 1; \
+	$(VENV)/bin/uvicorn mmnquiz.asgi:application --host $(HOST) --port $(STREAM_PORT) --no-access-log \
+	  --timeout-graceful-shutdown 5 & stream=$$!; \
+	$(VENV)/bin/gunicorn mmnquiz.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --access-logfile - $(GUNICORN_ARGS) & app=$$!; \
+	trap 'kill -TERM $$stream $$app 2>/dev/null' INT TERM; \
+	wait -n; status=$$?; \
+	kill -TERM $$stream $$app 2>/dev/null; wait; exit $$status
 
 # Browser tests drive Debian's Chromium: Playwright cannot download its own browser here.
 chromium:
@@ -87,14 +105,37 @@ test: venv chromium a11y-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Locust gets a venv of its own: it registers a pytest plugin (fixtures named `session`) that must stay out of
-# the test venv. Same Python as .venv. The run stays on 127.0.0.1 and takes about 5 minutes.
+# the test venv. Same Python as .venv. The run stays on 127.0.0.1 and takes about 9 minutes.
+# BENCH_ARGS=--compare also runs the throughput scenarios under gunicorn's gthread workers and granian (installed
+# into .venv for it), to choose the WSGI server by the numbers.
 BENCH_VENV := .venv-bench
-bench: venv
+bench-venv: venv
 	@if [ ! -x $(BENCH_VENV)/bin/locust ]; then \
 	  echo "Creating $(BENCH_VENV) for locust"; \
 	  $(PY) -m venv $(BENCH_VENV) && \
 	  $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check locust; fi
-	status=0; $(PY) tests/bench/run.py || status=$$?; $(PY) tests/bench/faults.py || status=$$?; exit $$status
+
+bench: bench-venv
+	@if [[ "$(BENCH_ARGS)" == *--compare* ]] && [ ! -x $(VENV)/bin/granian ]; then \
+	  $(PY) -m pip install --quiet --disable-pip-version-check granian; fi
+	status=0; $(PY) tests/bench/run.py $(BENCH_ARGS) || status=$$?; $(PY) tests/bench/faults.py || status=$$?; exit $$status
+
+# Debian's nginx, for make bench-cluster (which starts and stops its own; the package's service is not used).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for make bench-cluster"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq nginx >/dev/null; }
+
+# Two gunicorn servers behind nginx on loopback, one database and one Redis; 200 locust learners through nginx;
+# one server stopped (SIGTERM) and restarted mid-run (tests/bench/cluster.py). Report in bench-results/cluster.md;
+# fails when an acknowledged answer is lost or stored twice, a session is lost, or a request fails.
+bench-cluster: bench-venv nginx
+	$(PY) tests/bench/cluster.py
+
+# cProfile over 25-answer exams through the whole middleware stack, in process, on PostgreSQL and Redis.
+bench-profile: venv
+	$(PY) tests/bench/profile_answer.py $(PROFILE_ARGS)
 
 # SIGKILL a gunicorn worker in the middle of a run of exam answers (under 2 minutes, loopback only); fails
 # when an acknowledged answer is missing or stored twice, or a retried POST still fails.
@@ -106,6 +147,25 @@ faults: venv
 bench-analysis: venv
 	$(PY) tests/bench/item_analysis.py
 
+# A 2 MB GIFT file of short questions (about 40,000), previewed and imported into SQLite and into a
+# PostgreSQL database of its own (dropped afterwards); under a minute. Fails when preview plus confirm
+# takes 10 s or more on either.
+bench-import: venv
+	$(PY) tests/bench/imports.py
+
+# The main pages of the accessibility checks' seeded world, as PNGs at 360 and 1280 px (screenshots/, ignored).
+screenshots: venv chromium a11y-tools
+	$(PY) -m pytest tests/browser/screenshots.py -q -p no:cacheprovider
+
+# Live sessions under load (tests/bench/live.py): gunicorn, uvicorn and Redis on loopback, a PostgreSQL
+# database of its own (dropped afterwards), 300 asyncio/httpx learners in one session, then 3 sessions of 100;
+# about 8 minutes. Report in bench-results/live.md; fails when p99 from Next to receipt is 1 s or more, an
+# answer is counted later than 2 s, or anything errs. BENCH_LIVE_ARGS=--compare also runs granian. Each question
+# also reports the CPU each part used and the machine's other work (on a shared machine, say whose the miss is).
+# BENCH_LIVE_DB and BENCH_LIVE_REDIS_URL name another database and Redis database for the run.
+bench-live: venv
+	$(PY) tests/bench/live.py $(BENCH_LIVE_ARGS)
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -115,4 +175,4 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) bench-results db.sqlite3 .pytest_cache .ruff_cache $(A11Y)/node_modules $(A11Y)/screenshots
+	rm -rf $(VENV) $(BENCH_VENV) bench-results screenshots db.sqlite3 .pytest_cache .ruff_cache $(A11Y)/node_modules $(A11Y)/screenshots

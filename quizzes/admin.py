@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Assignment, Attempt, Bank, Classroom, Membership, Question, QuestionVersion, Quiz, Topic
+from .models import (
+    Assignment,
+    Attempt,
+    Bank,
+    Classroom,
+    Membership,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Topic,
+    WarningDismissal,
+)
 
 
 @admin.register(Bank)
@@ -16,7 +27,15 @@ class TopicAdmin(admin.ModelAdmin):
 
 class VersionInline(admin.TabularInline):
     model = QuestionVersion
-    fields = ["number", "item_type", "stem", "created_at", "created_by"]
+    fields = [
+        "number",
+        "item_type",
+        "stem",
+        "clinical_judgment",
+        "cognitive_level",
+        "created_at",
+        "created_by",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -32,6 +51,18 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["key", "versions__stem"]
     readonly_fields = ["current_version"]
     inlines = [VersionInline]
+
+
+@admin.register(WarningDismissal)
+class WarningDismissalAdmin(admin.ModelAdmin):
+    """Who dismissed which item-writing warning on which version, and why: a record, read only."""
+
+    list_display = ["version", "check_id", "dismissed_by", "dismissed_at"]
+    list_filter = ["check_id"]
+    readonly_fields = ["version", "check_id", "reason", "dismissed_by", "dismissed_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Quiz)

@@ -6,4 +6,5 @@ class QuizzesConfig(AppConfig):
     verbose_name = "MMN Quiz"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401 - connects the log-in receiver that remembers the role
+        # noqa below: connect the receivers (role and time zone at log-in, the cached user dropped on save)
+        from .accounts import backends, permissions, profiles  # noqa: F401

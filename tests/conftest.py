@@ -1,5 +1,6 @@
 """Personas and small builders shared by every test module."""
 
+import json
 import os
 import re
 
@@ -10,11 +11,12 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.http import QueryDict
 
-from quizzes import attempts
+from quizzes.demo import MMN_BANK
 from quizzes.formats.bankfile import BankData, QuestionData, QuizData
 from quizzes.formats.database import import_bank
 from quizzes.items.base import form_data
 from quizzes.models import Attempt, Bank, Quiz
+from quizzes.taking import attempts
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -46,13 +48,16 @@ def learner_client(client, learner):
     return client
 
 
-# Random-looking values every page carries: the CSRF token (masked anew for each page) and the stamp of
-# when an item was shown (quizzes.timing). A short marker such as "R1" or "4242" turns up in them by chance.
-TOKENS = re.compile(r'((?:name="(?:csrfmiddlewaretoken|shown)" value=)"|"X-CSRFToken": ")[^"]*')
+# Random-looking values every page carries: the CSRF token (masked anew for each page), the stamp of when
+# an item was shown (quizzes.taking.timing) and the exam's deadline. A short marker such as "R1", "4242" or
+# "0.25" turns up in them by chance.
+TOKENS = re.compile(
+    r'((?:name="(?:csrfmiddlewaretoken|shown)" value=)"|"X-CSRFToken": "|data-deadline="|nonce=")[^"]*'
+)
 
 
 def without_tokens(html: str) -> str:
-    """The page with its CSRF tokens and time stamps blanked, for tests of what must not be in it."""
+    """The page with its CSRF tokens, nonces and time stamps blanked, for tests of what must not be in it."""
     return TOKENS.sub(r"\1", html)
 
 
@@ -136,6 +141,15 @@ def exam(learner, exam_quiz) -> Attempt:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _an_empty_cache():
+    """Throttles count in the cache (sign-ups per address), and every test client comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
 
 
 def make_finished_attempts(user, quiz: Quiz, count: int, *, percent: float = 50.0, start=None) -> list:
@@ -236,8 +250,8 @@ def make_scored_attempt(user, quiz: Quiz, marks: list, *, finished_at=None, answ
 
 def make_classroom(owner: User, members=(), quizzes=(), *, name: str = "Cohort A", due_at=None):
     """A class of `owner` with the given learners in it and quizzes assigned."""
-    from quizzes import classes
     from quizzes.models import Membership
+    from quizzes.teaching import classes
 
     classroom = classes.create_classroom(owner, name)
     Membership.objects.bulk_create(Membership(classroom=classroom, user=m) for m in members)
@@ -250,3 +264,32 @@ def pytest_collection_modifyitems(items):
     """Browser tests last: their live server flushes every table (the groups from migration 0002 too)
     after each test, which the database tests before them must not see."""
     items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+
+
+def mmn_without_sources() -> str:
+    """The shipped MMN bank as it was before format 3 (format 1): each question's source section named,
+    no passages cited, no clinical-judgment tags. For the tests of upgrades and of files written before."""
+    data = json.loads(MMN_BANK.read_text(encoding="utf-8"))
+    sections = {p["key"]: p["section"] for p in data.pop("sources")[0]["passages"]}
+    data["format"] = 1
+    data["questions"] = [
+        {
+            ("source_section" if name == "cites" else name): (
+                sections[value[0].partition("#")[2]] if name == "cites" else value
+            )
+            for name, value in question.items()
+            if name not in ("clinical_judgment", "cognitive_level")
+        }
+        for question in data["questions"]
+    ]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):
+    """The tests store question images in a folder of their own, never in the checkout's media/. One for
+    the session: the browser tests' world is built once, and a file's name is its content's hash anyway."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")) as overridden:
+        yield overridden

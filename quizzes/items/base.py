@@ -13,6 +13,7 @@ changes nothing outside its module, its template and one line of the registry.
 
 import math
 import random
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -152,11 +153,36 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+
+
+def neutral_key(text: str) -> tuple:
+    """Where a text goes in the neutral order: alphabetical, ignoring case, and numbers by their value
+    ("2 g/kg" before "10 g/kg"); the text itself breaks ties, so the order is the same on every run."""
+    pieces = NUMBER.split(str(text).strip().casefold())
+    # split() alternates text and number, so both sides of a comparison have the same kind at each place
+    return (tuple(float(piece) if index % 2 else piece for index, piece in enumerate(pieces)), str(text))
+
+
+def neutral_order(values: Iterable) -> list:
+    """Things a learner chooses from in the neutral order, which says nothing about which one is the key.
+
+    Authors tend to write the key first (or in a pattern), so neither a stored spec, nor a bank file, nor
+    a quiz with shuffling off keeps the order they were written in. Takes texts, {"text": ...} entries
+    and public views alike (anything with a `text`).
+    """
+    return sorted(values, key=lambda v: neutral_key(v.text if hasattr(v, "text") else text_of(v)))
+
+
 def shuffled(items: Sequence, rng: random.Random | None) -> list:
-    """A copy of `items`, shuffled by `rng`, or in the written order when it is None."""
+    """A copy of `items`, shuffled by `rng`, or in the neutral order when it is None (shuffling off).
+
+    The shuffle starts from the stored order, so attempts under way keep the order they were shown.
+    """
+    if rng is None:
+        return neutral_order(items)
     items = list(items)
-    if rng is not None:
-        rng.shuffle(items)
+    rng.shuffle(items)
     return items
 
 
@@ -319,7 +345,7 @@ class ItemType:
 
     # -- taking ----------------------------------------------------------------------------------
     def public_view(self, stem: str, spec: dict, rng: random.Random | None, answer: Any = None) -> PublicItem:
-        """The item as a learner sees it. `rng` shuffles what the type shuffles (None: as written);
+        """The item as a learner sees it. `rng` shuffles what the type shuffles (None: the neutral order);
         `answer` is the learner's answer so far, for types whose layout follows it (an ordering)."""
         raise NotImplementedError
 
@@ -359,3 +385,17 @@ def form_data(fields: dict[str, str | list[str]]) -> QueryDict:
     for name, value in fields.items():
         data.setlist(name, value if isinstance(value, list) else [value])
     return data
+
+
+def _with_rationales(value):
+    if isinstance(value, dict):
+        return {k: "-" if k == "rationale" and value[k] == "" else _with_rationales(value[k]) for k in value}
+    if isinstance(value, list):
+        return [_with_rationales(v) for v in value]
+    return value
+
+
+def validate_imported(item: "ItemType", spec: dict) -> list[SpecError]:
+    """`item.validate(spec)` for a question read from a file, where a rationale may be absent: a file
+    without feedback has none, and absent feedback stays absent (the editor still asks for it)."""
+    return item.validate(_with_rationales(spec))

@@ -1,7 +1,8 @@
 """Choice items: single best answer, select all that apply (SATA) and true/false share one shape.
 
 Spec: {"options": [{"id": str, "text": str, "correct": bool, "rationale": str}, ...]}.
-Option ids are random and assigned when a version is created, so they say nothing about the key.
+Option ids are random and assigned when a version is created, and options are stored in the neutral
+order (alphabetical), so neither says anything about the key. True/false keeps "True" then "False".
 """
 
 import random
@@ -9,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import QueryDict
+
+from quizzes.text import said_already
 
 from .base import (
     EmptyAnswer,
@@ -19,6 +22,7 @@ from .base import (
     PublicItem,
     SpecError,
     form_data,
+    neutral_order,
     new_id,
     shuffled,
 )
@@ -59,8 +63,11 @@ class ChoiceItem(ItemType):
     template_name = "quizzes/items/choice.html"
     input_type = "radio"
     instructions = "Choose one answer."
-    shuffle = True
-    shuffle_note = "Learners see the options in a random order, unless the quiz keeps them as written."
+    shuffle = True  # False: the options keep a fixed order (True, False), stored and shown as written
+    shuffle_note = (
+        "Learners see the options in a random order, or in alphabetical order when the quiz does not "
+        "shuffle them."
+    )
     fields = ("options",)  # the spec's fields, as they appear in a bank file
     min_options = 2
     max_options = 8
@@ -111,23 +118,28 @@ class ChoiceItem(ItemType):
     def validate_keys(self, flags: list[bool]) -> list[str]:
         return [] if sum(flags) == 1 else [f"needs exactly one correct option, has {sum(flags)}"]
 
+    def arranged(self, options: list) -> list:
+        """Options in the order they are stored and written out: the neutral one, unless fixed."""
+        return neutral_order(options) if self.shuffle else list(options)
+
     def normalise(self, spec: dict) -> dict:
-        """The stored spec: only known fields, stripped text, and an id for each option."""
-        return {
-            "options": [
-                {
-                    "id": option.get("id") or new_id(),
-                    "text": option["text"].strip(),
-                    "correct": option["correct"],
-                    "rationale": option["rationale"].strip(),
-                }
-                for option in spec["options"]
-            ]
-        }
+        """The stored spec: only known fields, stripped text, an id for each option, the neutral order."""
+        options = [
+            {
+                "id": option.get("id") or new_id(),
+                "text": option["text"].strip(),
+                "correct": option["correct"],
+                "rationale": option["rationale"].strip(),
+            }
+            for option in spec["options"]
+        ]
+        return {"options": self.arranged(options)}
 
     def content(self, spec: dict) -> dict:
-        """The spec without generated ids: what decides whether an edit is a new version."""
-        return {"options": [{k: o[k] for k in ("text", "correct", "rationale")} for o in spec["options"]]}
+        """The spec without generated ids: what decides whether an edit is a new version. In the neutral
+        order, so a bank file does not carry the key's position and reordering options changes nothing."""
+        options = self.arranged(spec["options"])
+        return {"options": [{k: o[k] for k in ("text", "correct", "rationale")} for o in options]}
 
     def max_points(self, spec: dict) -> float:
         return 1.0
@@ -142,13 +154,14 @@ class ChoiceItem(ItemType):
 
     # -- taking ----------------------------------------------------------------------------------
     def public_view(self, stem: str, spec: dict, rng: random.Random | None, answer=None) -> ChoicePublic:
-        """The item as a learner sees it; options are shuffled by `rng`, or kept in order when it is None."""
+        """The item as a learner sees it; options are shuffled by `rng`, or in the neutral order when it
+        is None (also for versions stored before options were stored in that order)."""
         options = [PublicOption(id=o["id"], text=o["text"]) for o in spec["options"]]
         return ChoicePublic(
             stem=stem,
-            instructions=self.instructions,
+            instructions="" if said_already(stem, self.instructions) else self.instructions,
             template=self.question_template,
-            options=tuple(shuffled(options, rng if self.shuffle else None)),
+            options=tuple(shuffled(options, rng) if self.shuffle else options),
             input_type=self.input_type,
         )
 

@@ -2,7 +2,8 @@
 
 Spec: {"passage": "IVIG is the [[1]] treatment for MMN ...", "blanks": [{"choices": ["first-line",
 "last-resort"], "correct": "first-line", "rationale": "..."}, ...]}. The passage marks blank n with
-[[n]], each once and in order. The choices of each blank are shuffled by the slot's seed like options.
+[[n]], each once and in order. The choices of each blank are stored in the neutral order (alphabetical),
+and shuffled by the slot's seed like options.
 """
 
 import random
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.http import QueryDict
 
+from ..validators import PlainTextField
 from .base import (
     Grade,
     InvalidAnswer,
@@ -22,6 +24,7 @@ from .base import (
     SpecError,
     count_phrase,
     form_data,
+    neutral_order,
     new_id,
     one_value,
     require_every_part,
@@ -90,7 +93,8 @@ class Cloze(ItemType):
     template_name = "quizzes/items/cloze.html"
     instructions = "Choose the word or phrase that completes each blank."
     shuffle_note = (
-        "Learners see each blank's choices in a random order, unless the quiz keeps them as written."
+        "Learners see each blank's choices in a random order, or in alphabetical order when the quiz "
+        "does not shuffle them."
     )
 
     # -- authoring -------------------------------------------------------------------------------
@@ -113,7 +117,11 @@ class Cloze(ItemType):
                 SpecError(f"blank {number}: {error}", error.field)
                 for error in text_list_errors(choices, f"{at}.choices", "choice", 2, MAX_CHOICES)
             ]
-            texts = [text_of(c).strip() for c in choices or [] if isinstance(text_of(c), str)]
+            texts = [
+                text_of(c).strip()
+                for c in (choices if isinstance(choices, list) else [])
+                if isinstance(text_of(c), str)
+            ]
             if not isinstance(correct, str) or not correct.strip():
                 errors.append(SpecError(f"blank {number} has no right choice", f"{at}.correct"))
             elif correct.strip() not in texts:
@@ -144,7 +152,7 @@ class Cloze(ItemType):
             "blanks": [
                 {
                     "id": b.get("id") or new_id(),
-                    "choices": with_ids(b["choices"]),
+                    "choices": neutral_order(with_ids(b["choices"])),
                     "correct": b["correct"].strip(),
                     "rationale": b["rationale"].strip(),
                 }
@@ -157,7 +165,7 @@ class Cloze(ItemType):
             "passage": spec["passage"],
             "blanks": [
                 {
-                    "choices": [text_of(c) for c in b["choices"]],
+                    "choices": [text_of(c) for c in neutral_order(b["choices"])],
                     "correct": b["correct"],
                     "rationale": b["rationale"],
                 }
@@ -245,7 +253,7 @@ class Cloze(ItemType):
 
 
 class ClozeFields(forms.Form):
-    passage = forms.CharField(
+    passage = PlainTextField(
         label="Passage",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -254,13 +262,13 @@ class ClozeFields(forms.Form):
 
 
 class BlankRow(RowForm):
-    choices = forms.CharField(
+    choices = PlainTextField(
         label="Choices",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the drop-down offers, one a line.",
     )
-    correct = forms.CharField(label="The right choice", required=False, help_text="One of the choices.")
+    correct = PlainTextField(label="The right choice", required=False, help_text="One of the choices.")
     rationale = rationale_field("Why it is right.")
 
 

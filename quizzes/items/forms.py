@@ -7,16 +7,11 @@ to the input its `field` names. A new item type brings its own form (most are a 
 and lists of rows) and its template partial, and changes nothing in the editor.
 """
 
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .base import SpecError
-
-if TYPE_CHECKING:
-    from .choice import ChoiceItem
-    from .truefalse import TrueFalse
+from ..validators import PlainTextField
+from .base import ItemType, SpecError
 
 PREFIX = "spec"
 OPTION_FIELDS = ("text", "correct", "rationale")
@@ -47,9 +42,9 @@ class RowForm(forms.Form):
         }
 
 
-def rationale_field(help_text: str) -> forms.CharField:
+def rationale_field(help_text: str) -> PlainTextField:
     """A row's rationale: a short text area, required by validate() rather than by the form."""
-    return forms.CharField(
+    return PlainTextField(
         label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text
     )
 
@@ -57,7 +52,7 @@ def rationale_field(help_text: str) -> forms.CharField:
 class OptionForm(RowForm):
     """One option of a choice item."""
 
-    text = forms.CharField(label="Text", required=False)
+    text = PlainTextField(label="Text", required=False)
     correct = forms.BooleanField(label="Correct", required=False)
     rationale = rationale_field("Why this option is right or wrong.")
 
@@ -76,7 +71,7 @@ class ChoiceOptionsFormSet(DraftMixin, RowsFormSet):
 
     template_name = "quizzes/question_spec_options.html"
 
-    def __init__(self, *args, item: "ChoiceItem", initial_spec: dict | None = None, **kwargs):
+    def __init__(self, *args, item: ItemType, initial_spec: dict | None = None, **kwargs):
         self.item = item
         self.initial_spec = initial_spec
         super().__init__(*args, **kwargs)
@@ -134,9 +129,7 @@ def rows_formset(
     return formset_class(initial=[*rows, *[{}] * (count - len(rows))], prefix=prefix, **kwargs)
 
 
-def choice_options_formset(
-    item: "ChoiceItem", data=None, *, spec: dict | None = None
-) -> ChoiceOptionsFormSet:
+def choice_options_formset(item: ItemType, data=None, *, spec: dict | None = None) -> ChoiceOptionsFormSet:
     """The options editor: the spec's options and two blank rows, up to the type's maximum."""
     options = (spec or {}).get("options", [])
     return rows_formset(
@@ -269,14 +262,14 @@ class TrueFalseForm(DraftMixin, forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    true_rationale = forms.CharField(
+    true_rationale = PlainTextField(
         label="Rationale for “True”", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    false_rationale = forms.CharField(
+    false_rationale = PlainTextField(
         label="Rationale for “False”", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, item: "TrueFalse", data=None, *, spec: dict | None = None):
+    def __init__(self, item: ItemType, data=None, *, spec: dict | None = None):
         self.item = item
         self.initial_spec = spec
         initial = {}

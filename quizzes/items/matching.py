@@ -1,9 +1,10 @@
 """Matching items: each premise is matched to one of the responses; 0/1 per pair.
 
 Spec: {"premises": [{"text": "IVIG", "match": "First-line treatment", "rationale": "..."}, ...],
-"responses": ["First-line treatment", "Can make MMN worse", ...]}. There may be more responses than
+"responses": ["Can make MMN worse", "First-line treatment", ...]}. There may be more responses than
 premises, and one response may match several premises. A premise names its match by the response's
-text; the stored spec adds random ids, and the learner's choices (one drop-down per premise) post ids.
+text; the stored spec adds random ids and keeps the responses in the neutral order (alphabetical, not
+the premises' order), and the learner's choices (one drop-down per premise) post ids.
 """
 
 import random
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.http import QueryDict
 
+from ..validators import PlainTextField
 from .base import (
     Grade,
     ItemType,
@@ -22,6 +24,7 @@ from .base import (
     choices_per_part,
     count_phrase,
     form_data,
+    neutral_order,
     new_id,
     require_every_part,
     rows_errors,
@@ -61,19 +64,27 @@ class Matching(ItemType):
     template_name = "quizzes/items/matching.html"
     review_template = "quizzes/items/_parts.html#review"
     instructions = "Choose the match for each item. A response may fit more than one item, or none."
-    shuffle_note = "Learners see the responses in a random order, unless the quiz keeps them as written."
+    shuffle_note = (
+        "Learners see the responses in a random order, or in alphabetical order when the quiz does not "
+        "shuffle them."
+    )
 
     # -- authoring -------------------------------------------------------------------------------
     def validate(self, spec: dict) -> list[SpecError]:
         responses, premises = spec.get("responses"), spec.get("premises")
         errors = text_list_errors(responses, "responses", "response", 2, MAX_RESPONSES)
-        texts = {text_of(r).strip() for r in responses or [] if isinstance(text_of(r), str)}
+        # None when the responses are not a list (already an error): no match can be checked against them.
+        texts = (
+            {text_of(r).strip() for r in responses if isinstance(text_of(r), str)}
+            if isinstance(responses, list)
+            else None
+        )
 
         def match_errors(premise: dict, number: int, at: str) -> list[SpecError]:
             match = premise.get("match")
             if not isinstance(match, str) or not match.strip():
                 return [SpecError(f"item {number} has no match", f"{at}.match")]
-            if match.strip() not in texts:
+            if texts is not None and match.strip() not in texts:
                 return [
                     SpecError(f"item {number}: “{match.strip()}” is not one of the responses", f"{at}.match")
                 ]
@@ -92,13 +103,13 @@ class Matching(ItemType):
                 }
                 for p in spec["premises"]
             ],
-            "responses": with_ids(spec["responses"]),
+            "responses": neutral_order(with_ids(spec["responses"])),
         }
 
     def content(self, spec: dict) -> dict:
         return {
             "premises": [{k: p[k] for k in ("text", "match", "rationale")} for p in spec["premises"]],
-            "responses": [text_of(r) for r in spec["responses"]],
+            "responses": [text_of(r) for r in neutral_order(spec["responses"])],
         }
 
     def max_points(self, spec: dict) -> float:
@@ -153,7 +164,7 @@ class Matching(ItemType):
 
 
 class MatchingFields(forms.Form):
-    responses = forms.CharField(
+    responses = PlainTextField(
         label="Responses",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -163,8 +174,8 @@ class MatchingFields(forms.Form):
 
 
 class PremiseRow(RowForm):
-    text = forms.CharField(label="Item", required=False)
-    match = forms.CharField(
+    text = PlainTextField(label="Item", required=False)
+    match = PlainTextField(
         label="Its match", required=False, help_text="One of the responses, as written there."
     )
     rationale = rationale_field("Why this is its match.")

@@ -4,7 +4,9 @@ Spec: {"per_row": "one" or "several", "columns": ["Expected in MMN", "Not expect
 "rows": [{"text": "Weakness in one hand", "correct": ["Expected in MMN"], "rationale": "..."}, ...]}.
 With one choice per row each row scores 0/1. With several per row each row scores NCSBN's +/-: a point
 for each right choice, minus one for each wrong one, never below 0 (the item's maximum is the number
-of right choices). Rows and columns keep the order they are written in.
+of right choices). Rows and columns keep the order they are written in: the columns are headings every
+row shares (often a scale, "Expected" then "Not expected"), so their order says nothing about any row's
+key, unlike a list of options.
 """
 
 import random
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from django import forms
 from django.http import QueryDict
 
+from ..validators import PlainTextField
 from .base import (
     Grade,
     InvalidAnswer,
@@ -77,7 +80,11 @@ class Matrix(ItemType):
         if per_row not in PER_ROW:
             errors.append(SpecError('per_row must be "one" or "several"', "per_row"))
         errors += text_list_errors(columns, "columns", "column", 2, MAX_COLUMNS)
-        headings = {text_of(c).strip() for c in columns or [] if isinstance(text_of(c), str)}
+        headings = {
+            text_of(c).strip()
+            for c in (columns if isinstance(columns, list) else [])
+            if isinstance(text_of(c), str)
+        }
 
         def key_errors(row: dict, number: int, at: str) -> list[SpecError]:
             correct, problem = row.get("correct"), ""
@@ -196,11 +203,11 @@ class MatrixFields(forms.Form):
 
 
 for _number in range(1, MAX_COLUMNS + 1):
-    MatrixFields.base_fields[f"column_{_number}"] = forms.CharField(label=f"Column {_number}", required=False)
+    MatrixFields.base_fields[f"column_{_number}"] = PlainTextField(label=f"Column {_number}", required=False)
 
 
 class MatrixRow(RowForm):
-    text = forms.CharField(label="Row", required=False, help_text="A finding, an action, a statement.")
+    text = PlainTextField(label="Row", required=False, help_text="A finding, an action, a statement.")
 
 
 for _number in range(1, MAX_COLUMNS + 1):

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from ..validators import PlainTextField
 from .base import (
     EmptyAnswer,
     FixableAnswer,
@@ -181,15 +182,15 @@ class NumericFields(forms.Form):
         widget=forms.RadioSelect,
         initial="value",
     )
-    value = forms.CharField(label="Value", required=False, help_text="For example 0.6.")
-    tolerance = forms.CharField(
+    value = PlainTextField(label="Value", required=False, help_text="For example 0.6.")
+    tolerance = PlainTextField(
         label="Tolerance (±)",
         required=False,
         help_text="How far from the value an answer may be and still count. Empty or 0: exactly.",
     )
-    minimum = forms.CharField(label="From", required=False, help_text="The lowest value that counts.")
-    maximum = forms.CharField(label="To", required=False, help_text="The highest value that counts.")
-    unit = forms.CharField(
+    minimum = PlainTextField(label="From", required=False, help_text="The lowest value that counts.")
+    maximum = PlainTextField(label="To", required=False, help_text="The highest value that counts.")
+    unit = PlainTextField(
         label="Unit",
         required=False,
         help_text="Shown beside the answer box, for example % or weeks; learners may type it too.",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.http import QueryDict
 
+from ..validators import PlainTextField
 from .base import (
     AnswerInProgress,
     Grade,
@@ -28,7 +29,9 @@ from .base import (
 )
 from .forms import RowForm, SpecForm, rationale_field
 
-MIN_STEPS, MAX_STEPS = 2, 8
+# Two steps have one wrong order, so their first display would give the key away: new items need three
+# (versions saved with two before this rule are still shown, always in reverse).
+MIN_STEPS, MAX_STEPS = 3, 8
 SCORINGS = {"position": "one point for each step in its right place", "all-or-nothing": "all or nothing"}
 
 
@@ -52,15 +55,19 @@ class OrderingPublic(PublicItem):
 
 
 def first_order(ids: list[str], rng: random.Random | None) -> list[str]:
-    """The order the steps are first shown in: shuffled, and never the right one.
+    """The order the steps are first shown in: any order but the right one, each as likely as the others.
 
-    Without a seed (a quiz that keeps options as written, the editor's preview) the steps are still
-    shuffled, by their ids, since showing them as written would show the key.
+    A shuffle that comes out right is drawn again (not nudged to a neighbouring order, which would make
+    that order twice as likely and point back at the key). Two steps have only one wrong order, which is
+    why new items need three. Without a seed (a quiz that keeps options as written, the editor's preview)
+    the steps are still shuffled, seeded by their ids, since showing them as written would show the key.
     """
     order = list(ids)
-    (rng or random.Random(",".join(ids))).shuffle(order)
-    if order == ids:
-        order = order[1:] + order[:1]  # a rotation of two or more distinct steps is never the same order
+    if len(set(ids)) < 2:
+        return order  # nothing to shuffle; validation never lets such an item in
+    rng = rng or random.Random(",".join(ids))
+    while order == ids:
+        rng.shuffle(order)
     return order
 
 
@@ -76,7 +83,7 @@ class Ordering(ItemType):
     # -- authoring -------------------------------------------------------------------------------
     def validate(self, spec: dict) -> list[SpecError]:
         errors: list[SpecError] = []
-        if spec.get("scoring") not in SCORINGS:
+        if not isinstance(spec.get("scoring"), str) or spec["scoring"] not in SCORINGS:
             errors.append(SpecError(f"scoring must be one of {', '.join(SCORINGS)}", "scoring"))
         return errors + rows_errors(spec.get("steps"), "steps", "step", MIN_STEPS, MAX_STEPS, lambda *_: [])
 
@@ -186,7 +193,7 @@ class OrderingFields(forms.Form):
 
 
 class StepRow(RowForm):
-    text = forms.CharField(label="Step", required=False)
+    text = PlainTextField(label="Step", required=False)
     rationale = rationale_field("Why this step comes here.")
 
 

@@ -1,9 +1,12 @@
 """Short answer items: the learner types a word or phrase; scored 0/1.
 
 Spec: {"answers": [{"text": "IVIG", "variants": ["intravenous immunoglobulin"], "correct": true,
-"feedback": "..."}, ...]}. An answer counts when it equals an accepted answer or one of its variants,
-whatever the case and spacing. Answers marked not correct are mistakes learners are expected to make,
-there only for their feedback.
+"feedback": "..."}, ...], "typo_tolerance": 1}. An answer counts when it equals an accepted answer or one
+of its variants, whatever the case and spacing, or is within `typo_tolerance` letters of one (Levenshtein
+distance: a letter added, left out or changed); absent, it is 1 for spellings of 8 letters or more and 0
+for shorter ones, where one letter makes another word ("IgG", "IgM"). Answers marked not correct are
+mistakes learners are expected to make, there only for their feedback; a typed answer nearer to one of
+them than to a right one is that mistake.
 """
 
 import random
@@ -12,7 +15,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
+from rapidfuzz.distance import Levenshtein
 
+from ..validators import PlainTextField
 from .base import (
     MAX_TYPED,
     EmptyAnswer,
@@ -35,12 +40,41 @@ def same_words(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+TOLERANCES = (0, 1, 2)
+LONG_ANSWER = 8  # letters from which a spelling tolerates one typo by default
+
+
+def tolerance_for(spec: dict, spelling: str) -> int:
+    """How many letters a typed answer may differ from `spelling` by and still be it."""
+    chosen = spec.get("typo_tolerance")
+    if chosen is not None:
+        return chosen
+    return 1 if sum(c.isalpha() for c in spelling) >= LONG_ANSWER else 0
+
+
 def matching_answer(spec: dict, typed: str) -> dict | None:
     """The listed answer (right or wrong) that `typed` is, or None."""
+    found = closest_answer(spec, typed)
+    return found[0] if found else None
+
+
+def closest_answer(spec: dict, typed: str) -> tuple[dict, str, int] | None:
+    """(the listed answer, the spelling of it, how many letters apart) that `typed` is: an exact match
+    (whatever the case and spacing) first, else the nearest spelling within its typo tolerance."""
     wanted = same_words(typed)
-    return next(
-        (a for a in spec["answers"] if wanted in {same_words(t) for t in (a["text"], *a["variants"])}), None
-    )
+    spellings = [(a, t) for a in spec["answers"] for t in (a["text"], *a["variants"])]
+    for answer, spelling in spellings:
+        if same_words(spelling) == wanted:
+            return answer, spelling, 0
+    nearest = None
+    for answer, spelling in spellings:
+        limit = tolerance_for(spec, spelling)
+        if not limit:
+            continue
+        distance = Levenshtein.distance(wanted, same_words(spelling), score_cutoff=limit)
+        if distance <= limit and (nearest is None or distance < nearest[2]):
+            nearest = (answer, spelling, distance)
+    return nearest
 
 
 @dataclass(frozen=True)
@@ -51,7 +85,7 @@ class ShortAnswerPublic(PublicItem):
 class ShortAnswer(ItemType):
     name = "shortanswer"
     label = "Short answer"
-    fields = ("answers",)
+    fields = ("answers", "typo_tolerance")
     template_name = "quizzes/items/shortanswer.html"
     review_template = "quizzes/items/_parts.html#review"
     instructions = "Type a short answer. Capitals and spacing do not matter."
@@ -91,6 +125,11 @@ class ShortAnswer(ItemType):
                 errors.append(
                     SpecError(f"answer {number}: feedback must be text (may be empty)", f"{at}.feedback")
                 )
+        tolerance = spec.get("typo_tolerance")
+        if tolerance is not None and (isinstance(tolerance, bool) or tolerance not in TOLERANCES):
+            errors.append(
+                SpecError("typo_tolerance must be 0 (off), 1 or 2 letters, or left out", "typo_tolerance")
+            )
         if not errors and not any(a["correct"] for a in answers):
             errors.append(SpecError("needs at least one answer that counts as right", "answers"))
         return errors
@@ -106,7 +145,7 @@ class ShortAnswer(ItemType):
                 }
                 for a in spec["answers"]
             ]
-        }
+        } | ({} if spec.get("typo_tolerance") is None else {"typo_tolerance": spec["typo_tolerance"]})
 
     content = normalise  # nothing generated: the stored spec is the file's
 
@@ -132,8 +171,11 @@ class ShortAnswer(ItemType):
         return form_data({"text": answer})
 
     def score(self, spec: dict, answer: str) -> Grade:
-        found = matching_answer(spec, answer)
-        return Grade(points=1.0 if found and found["correct"] else 0.0, max_points=1.0)
+        found = closest_answer(spec, answer)
+        right = found is not None and found[0]["correct"]
+        # A misspelling that counts says which answer it was taken for.
+        detail = f"accepted: {found[1]}" if right and found[2] else ""
+        return Grade(points=1.0 if right else 0.0, max_points=1.0, detail=detail)
 
     def review(self, spec: dict, answer, rng: random.Random | None) -> PartsReview:
         grade = self.grade(spec, answer)
@@ -153,15 +195,15 @@ class ShortAnswer(ItemType):
 
 
 class AnswerRow(RowForm):
-    text = forms.CharField(label="Answer", required=False)
-    variants = forms.CharField(
+    text = PlainTextField(label="Answer", required=False)
+    variants = PlainTextField(
         label="Other ways to write it",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One a line, e.g. an abbreviation or the full name.",
     )
     correct = forms.BooleanField(label="Counts as right", required=False)
-    feedback = forms.CharField(
+    feedback = PlainTextField(
         label="Feedback",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -169,16 +211,35 @@ class AnswerRow(RowForm):
     )
 
 
-class ShortAnswerForm(SpecForm):
-    """The answers: the right ones, and wrong ones worth their own feedback."""
+class ShortAnswerFields(forms.Form):
+    typo_tolerance = forms.TypedChoiceField(
+        label="Misspellings",
+        choices=[
+            ("", f"Usual: one wrong letter in answers of {LONG_ANSWER} letters or more"),
+            ("0", "Off: only the spellings listed"),
+            ("1", "One letter added, left out or changed"),
+            ("2", "Up to two letters"),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="A misspelling that counts is shown to the learner with the answer it was taken for.",
+    )
 
-    Fields = forms.Form
+
+class ShortAnswerForm(SpecForm):
+    """The answers: the right ones, and wrong ones worth their own feedback; and the typo tolerance."""
+
+    Fields = ShortAnswerFields
     row_lists = {"answers": (AnswerRow, 1, MAX_ANSWERS)}
     template_name = "quizzes/items/shortanswer.html#spec-form"
 
     def initial(self, spec: dict) -> tuple[dict, dict]:
         rows = [a | {"variants": "\n".join(a["variants"])} for a in spec["answers"]]
-        return {}, {"answers": rows}
+        tolerance = spec.get("typo_tolerance")
+        return {"typo_tolerance": "" if tolerance is None else str(tolerance)}, {"answers": rows}
 
     def build(self, fields: dict, rows: dict) -> dict:
-        return {"answers": [row | {"variants": lines(row["variants"])} for row in rows["answers"]]}
+        answers = [row | {"variants": lines(row["variants"])} for row in rows["answers"]]
+        tolerance = fields.get("typo_tolerance")
+        return {"answers": answers} | ({} if tolerance is None else {"typo_tolerance": tolerance})

@@ -1,7 +1,7 @@
 """Item analysis pages: one quiz (with the whole-quiz figures) or every quiz of a bank, for their educator.
 
-The statistics are quizzes.analysis's; this module only reads the filters and renders. A learner gets a
-403 and another educator's quiz or bank a 404, as on every authoring page.
+The statistics are quizzes.teaching.analysis's; this module only reads the filters and renders. A learner gets
+a 403 and another educator's quiz or bank a 404, as on every authoring page.
 """
 
 from django.http import HttpResponse
@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import analysis
-from quizzes.class_forms import AnalysisFilterForm
-from quizzes.permissions import classes_for, educator_required, get_authored_quiz_for, get_bank_for
+from quizzes.accounts.permissions import classes_for, educator_required, get_authored_quiz_for, get_bank_for
+from quizzes.teaching import analysis
+from quizzes.teaching.forms import AnalysisFilterForm
 from quizzes.views.taking import HtmxHttpRequest
 
 TEMPLATE = "quizzes/item_analysis.html"
@@ -21,6 +21,7 @@ def _render(request: HtmxHttpRequest, quiz_ids: list[int], context: dict, *, who
     form = AnalysisFilterForm(request.GET, classrooms=classes_for(request.user).order_by("name", "pk"))
     if form.is_valid():
         context["result"], context["items"] = analysis.run(quiz_ids, whole_test=whole_test, **form.filters())
+        context["by_tag"] = analysis.by_tag(context["items"])
     context |= {"form": form, "flagged": sum(1 for i in context.get("items", []) if i.stats.flags)}
     return render(request, TEMPLATE + "#analysis-results" if request.htmx else TEMPLATE, context)
 
@@ -39,6 +40,6 @@ def quiz_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def bank_analysis(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Every quiz of the bank: each item over all its quizzes' attempts; whole-quiz figures are per quiz."""
     bank = get_bank_for(request.user, slug)
-    quizzes = list(bank.quizzes.order_by("position", "pk"))
+    quizzes = list(bank.quizzes.authored().order_by("position", "pk"))
     context = {"bank": bank, "quizzes": quizzes}
     return _render(request, [q.pk for q in quizzes], context, whole_test=False)

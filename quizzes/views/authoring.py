@@ -1,31 +1,39 @@
 """Authoring: an educator's banks, their topics, and their questions (written, previewed, versioned).
 
-Every view is `educator_required` and reaches its object through one helper of quizzes.permissions,
-so a learner gets a 403 and another educator's bank a 404. Saving goes through quizzes.editing; a
+Every view is `educator_required` and reaches its object through one helper of quizzes.accounts.permissions,
+so a learner gets a 403 and another educator's bank a 404. Saving goes through quizzes.authoring.editing; a
 question edit is always a new version. Forms work by plain POST-redirect-GET; htmx adds the live
 preview of a question and the question list's search without reloads.
 """
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import editing
-from quizzes.forms import BankForm, MoveQuestionsForm, QuestionEditor, QuestionFilterForm, TopicForm
-from quizzes.items import ITEM_TYPES, get_item_type
-from quizzes.models import Question
-from quizzes.permissions import (
+from quizzes.accounts.permissions import (
     banks_for,
     educator_required,
     get_bank_for,
     get_question_for,
     get_topic_for,
 )
+from quizzes.authoring import editing, quality
+from quizzes.authoring.forms import (
+    BankForm,
+    DismissForm,
+    MoveQuestionsForm,
+    QuestionEditor,
+    QuestionFilterForm,
+    TopicForm,
+)
+from quizzes.formats import convert
+from quizzes.items import ITEM_TYPES, get_item_type
+from quizzes.models import NeedsReview, Passage, Question
 from quizzes.views.taking import HtmxHttpRequest
 
 QUESTIONS_PER_PAGE = 25
@@ -38,7 +46,8 @@ QUESTIONS_PER_PAGE = 25
 @educator_required
 def bank_list(request: HtmxHttpRequest) -> HttpResponse:
     banks = banks_for(request.user).annotate(
-        question_count=Count("questions", distinct=True), quiz_count=Count("quizzes", distinct=True)
+        question_count=Count("questions", distinct=True),
+        quiz_count=Count("quizzes", distinct=True, filter=Q(quizzes__practice_of__isnull=True)),
     )
     return render(request, "quizzes/bank_list.html", {"banks": banks.order_by("title")})
 
@@ -65,9 +74,11 @@ def bank_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context = {
         "bank": bank,
         "topics": topics,
-        "quizzes": bank.quizzes.order_by("position", "id"),
+        "sources": bank.sources.select_related("current_version"),
+        "quizzes": bank.quizzes.authored().order_by("position", "id"),
         "topic_form": TopicForm(),
         "item_types": ITEM_TYPES.values(),
+        "export_gaps": convert.export_gaps(bank),
     }
     return render(request, "quizzes/bank_detail.html", context)
 
@@ -148,12 +159,17 @@ def question_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     bank = get_bank_for(request.user, slug)
     topics = list(bank.topics.all())
     filters = QuestionFilterForm(request.GET, topics=topics)
+    flagged = NeedsReview.objects.filter(question=OuterRef("pk"))
+    warned = quality.open_counts(bank)
     questions = filters.apply(
-        bank.questions.select_related("current_version", "topic").order_by(
-            "topic__position", "topic_id", "id"
-        )
+        bank.questions.select_related("current_version", "topic")
+        .annotate(needs_review=Exists(flagged))
+        .order_by("topic__position", "topic_id", "id"),
+        warned=warned,
     )
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    for question in page.object_list:
+        question.open_warnings = warned.get(question.pk, 0)
     context = {
         "bank": bank,
         "topics": topics,
@@ -203,13 +219,22 @@ def _wants_save(request: HtmxHttpRequest) -> bool:
 def question_create(request: HtmxHttpRequest, slug: str, item_type: str) -> HttpResponse:
     bank = get_bank_for(request.user, slug)
     item = _item_type(item_type)
-    editor = QuestionEditor(bank, item, request.POST if request.method == "POST" else None)
+    passage = _passage(bank, request.GET.get("passage"))
+    editor = QuestionEditor(bank, item, request.POST if request.method == "POST" else None, passage=passage)
     if _wants_save(request) and editor.is_valid():
         question = editing.create_question(bank, editor.draft(), author=request.user)
         messages.success(request, "Question saved.")
         return redirect("quizzes:question-edit", pk=question.pk)
-    context = {"bank": bank, "item": item, "editor": editor, "preview": editor.preview()}
+    context = {"bank": bank, "item": item, "editor": editor, "preview": editor.preview(), "passage": passage}
     return render(request, EDITOR_TEMPLATE, context)
+
+
+def _passage(bank, value: str | None) -> Passage | None:
+    """The passage "Write a question from this passage" names, if it is one of the bank's sources'."""
+    if not value or not value.isdigit() or len(value) > 12:
+        return None
+    passages = Passage.objects.select_related("version__source")
+    return passages.filter(pk=int(value), version__source__bank=bank).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -240,6 +265,7 @@ def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "editor": editor,
         "preview": editor.preview(),
         "in_use": editing.in_use(question),
+        "review_flags": question.review_flags.select_related("passage", "revision"),
     }
     return render(request, EDITOR_TEMPLATE, context)
 
@@ -251,6 +277,37 @@ def question_preview(request: HtmxHttpRequest, slug: str, item_type: str) -> Htt
     bank = get_bank_for(request.user, slug)
     editor = QuestionEditor(bank, _item_type(item_type), request.POST)
     return render(request, EDITOR_TEMPLATE + "#question-preview", {"preview": editor.preview()})
+
+
+@require_POST
+@educator_required
+def question_edit_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The live preview of an edit: as question_preview, but the checks know which question it is (it is
+    no near-duplicate of itself) and show the dismissals of its current version."""
+    question = get_question_for(request.user, pk)
+    editor = QuestionEditor(question.bank, question.current_version.item, request.POST, question=question)
+    context = {"preview": editor.preview(), "question": question}
+    return render(request, EDITOR_TEMPLATE + "#question-preview", context)
+
+
+@require_POST
+@educator_required
+def question_dismiss(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Dismiss one item-writing warning on the question's current version, with a reason (recorded)."""
+    question = get_question_for(request.user, pk)
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        quality.dismiss(
+            question.current_version,
+            form.cleaned_data["check_id"],
+            form.cleaned_data["reason"],
+            user=request.user,
+        )
+        messages.success(request, f"Warning dismissed for version {question.current_version.number}.")
+    else:
+        for errors in form.errors.values():
+            messages.error(request, "The warning was not dismissed: " + " ".join(errors))
+    return redirect(reverse("quizzes:question-edit", args=[question.pk]) + "#question-checks")
 
 
 # -- versions, archive, delete ----------------------------------------------------------------------------
@@ -319,6 +376,6 @@ def question_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "question": question,
         "bank": question.bank,
         "in_use": in_use,
-        "quizzes": question.fixed_quizzes.all(),
+        "quizzes": question.fixed_quizzes.authored(),
     }
     return render(request, "quizzes/question_delete.html", context)

@@ -1,6 +1,6 @@
 """Classes: an educator's classes, their join codes, learners, assignments and gradebook; a learner's classes.
 
-Educator views are `educator_required` and reach a class or assignment through quizzes.permissions
+Educator views are `educator_required` and reach a class or assignment through quizzes.accounts.permissions
 (another educator's class is a 404). Learners see only the classes they joined, and only their own
 results in them. Every form works by plain POST-redirect-GET; htmx sorts the gradebook without a reload.
 """
@@ -9,7 +9,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,16 +18,27 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import classes, gradebook
-from quizzes.class_forms import AssignmentForm, ClassroomForm, DueDateForm, GradebookForm, JoinForm
-from quizzes.models import Classroom, Membership
-from quizzes.permissions import (
+from quizzes.accounts.permissions import (
     SESSION_KEY,
     classes_for,
     educator_required,
     get_assignment_for,
     get_class_for,
+    get_group_for,
     quizzes_for,
+)
+from quizzes.learning import charts
+from quizzes.models import Classroom, Membership, Override
+from quizzes.teaching import classes, gradebook, overrides
+from quizzes.teaching.forms import (
+    AssignmentForm,
+    ClassroomForm,
+    DueDateForm,
+    GradebookForm,
+    GroupForm,
+    GroupOverrideForm,
+    JoinForm,
+    OverrideForm,
 )
 from quizzes.views.taking import HtmxHttpRequest
 
@@ -136,6 +147,121 @@ def assignment_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "quizzes/assignment_form.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@educator_required
+def assignment_overrides(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Accommodations on an assignment, per learner of its class or per group of them: set (or replace)
+    a learner's or a group's, or take them away (`remove`, a learner's id; `remove_group`, a group's)."""
+    assignment = get_assignment_for(request.user, pk)
+    classroom = assignment.classroom
+    members = list(classroom.members.order_by("username"))
+    groups = list(classroom.groups.order_by("name", "pk"))
+    back = redirect("quizzes:assignment-overrides", pk=assignment.pk)
+    if request.method == "POST" and ("remove" in request.POST or "remove_group" in request.POST):
+        # Only a learner or a group of the class, named by id; anything else matches nothing.
+        chosen = [m.pk for m in members if str(m.pk) == request.POST.get("remove")]
+        chosen_groups = [g.pk for g in groups if str(g.pk) == request.POST.get("remove_group")]
+        removed, _ = Override.objects.filter(
+            Q(user_id__in=chosen) | Q(group_id__in=chosen_groups), assignment=assignment
+        ).delete()
+        if removed:
+            messages.success(request, "Accommodations removed.")
+        return back
+    posted = request.POST if request.method == "POST" else None
+    for_group = posted is not None and "group-group" in posted
+    form = OverrideForm(None if for_group else posted, assignment=assignment, members=members)
+    group_form = GroupOverrideForm(posted if for_group else None, assignment=assignment, groups=groups)
+    if form.is_valid():
+        learner = next(m for m in members if m.pk == form.cleaned_data["learner"])
+        kept = overrides.set_override(assignment, learner, **form.values())
+        said = "saved" if kept else "cleared (none were given)"
+        messages.success(request, f"Accommodations of {learner.get_username()} {said}.")
+        return back
+    if group_form.is_valid():
+        group = next(g for g in groups if g.pk == group_form.cleaned_data["group"])
+        kept = overrides.set_group_override(assignment, group, **group_form.values())
+        said = "saved" if kept else "cleared (none were given)"
+        messages.success(request, f"Accommodations of the group “{group.name}” {said}.")
+        return back
+    given = list(
+        assignment.overrides.select_related("user", "group")
+        .prefetch_related("group__members")
+        .order_by("group__name", "user__username")  # learners' own: no group name, so by username
+    )
+    applied = overrides.in_class(classroom, assignment)
+    by_name = {m.pk: m.get_username() for m in members}
+    context = {
+        "form": form,
+        "group_form": group_form,
+        "assignment": assignment,
+        "classroom": classroom,
+        "overrides": [o for o in given if o.user_id],
+        "group_overrides": [o for o in given if o.group_id],
+        "groups": groups,
+        # Learners with more than one override here: what they get, the most generous of each kind.
+        "combined": sorted(
+            ((by_name.get(user_id, ""), a) for (user_id, _), a in applied.items() if a.combined),
+            key=lambda pair: pair[0],
+        ),
+    }
+    return render(request, "quizzes/assignment_overrides.html", context)
+
+
+# -- groups of a class, for accommodations ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@educator_required
+def class_groups(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A class's groups (each a name and some of its learners) and a form to make another."""
+    classroom = get_class_for(request.user, pk)
+    members = list(classroom.members.order_by("username"))
+    form = GroupForm(request.POST if request.method == "POST" else None, members=members)
+    if form.is_valid():
+        try:
+            group = overrides.save_group(classroom, form.cleaned_data["name"], form.cleaned_data["members"])
+        except overrides.GroupNameTaken as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"Group “{group.name}” saved with {group.members.count()} learners.")
+            return redirect("quizzes:class-groups", pk=classroom.pk)
+    context = {
+        "classroom": classroom,
+        "form": form,
+        "groups": classroom.groups.prefetch_related("members").order_by("name", "pk"),
+    }
+    return render(request, "quizzes/class_groups.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@educator_required
+def group_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Rename a group and choose its learners."""
+    group = get_group_for(request.user, pk)
+    classroom = group.classroom
+    members = list(classroom.members.order_by("username"))
+    initial = {"name": group.name, "members": list(group.members.values_list("pk", flat=True))}
+    form = GroupForm(request.POST if request.method == "POST" else None, members=members, initial=initial)
+    if form.is_valid():
+        try:
+            overrides.save_group(classroom, form.cleaned_data["name"], form.cleaned_data["members"], group)
+        except overrides.GroupNameTaken as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"Group “{group.name}” saved.")
+            return redirect("quizzes:class-groups", pk=classroom.pk)
+    return render(request, "quizzes/group_form.html", {"classroom": classroom, "group": group, "form": form})
+
+
+@require_POST
+@educator_required
+def group_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
+    group.delete()
+    messages.success(request, f"Group “{group.name}” deleted, with its accommodations.")
+    return redirect("quizzes:class-groups", pk=group.classroom_id)
+
+
 @require_POST
 @educator_required
 def assignment_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -196,6 +322,7 @@ def class_gradebook(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "pick": pick,
         "picks": gradebook.PICK_LABELS,
         "quiz_averages": book.quiz_averages,
+        "distribution": charts.distribution([r.average for r in rows if r.average is not None]),
     }
     template = "quizzes/class_gradebook.html"
     return render(request, template + "#gradebook" if request.htmx else template, context)

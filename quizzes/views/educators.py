@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from quizzes.accounts.forms import UserSearchForm
+from quizzes.accounts.permissions import educator_required, promote_to_educator
 from quizzes.demo import EDUCATORS
-from quizzes.forms import UserSearchForm
-from quizzes.permissions import educator_required, promote_to_educator
 from quizzes.views.taking import HtmxHttpRequest
 
 USERS_PER_PAGE = 25

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes import stats
-from quizzes.charts import score_chart
-from quizzes.forms import HistoryFilterForm
+from quizzes.learning import stats
+from quizzes.learning.charts import score_chart
+from quizzes.learning.forms import HistoryFilterForm
 from quizzes.models import Attempt
 from quizzes.text import csv_safe
 
@@ -27,7 +27,7 @@ def attempt_list(request: HttpRequest) -> HttpResponse:
     finished = form.apply(Attempt.objects.for_user(request.user).finished()).select_related("quiz")
     page = Paginator(finished.order_by("-finished_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     latest = list(finished.order_by("-finished_at", "-pk")[:CHART_POINTS])[::-1]
-    chart = score_chart([(a.finished_at, a.percent, a.quiz.title) for a in latest])
+    chart = score_chart([(a.finished_at, a.percent, a.quiz.title, a.mode) for a in latest])
     context = {
         "form": form,
         "page": page,

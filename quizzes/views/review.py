@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes import review_queue
-from quizzes.access import get_card_for
+from quizzes.accounts.access import get_card_for
 from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
+from quizzes.learning import review_queue
 from quizzes.models import Question, Review, ReviewCard
+from quizzes.sources.quotes import attach_cited
 
 TEMPLATE = "quizzes/review_session.html"
 
@@ -32,15 +33,15 @@ def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_card_for(request.user, pk)
     round_text = request.POST.get("round", "")
     if not (round_text.isascii() and round_text.isdigit() and len(round_text) <= 9):
-        return render(request, "400.html", {"message": "That review could not be read."}, status=400)
+        return _bad_request(request, "That review could not be read.")
     try:
         outcome = review_queue.review_answer(card, request.POST, int(round_text))
     except AnswerInProgress as change:  # e.g. a step moved up: show the answer so far, record nothing
         return _render_question(request, card, draft=change.draft, focus=change.focus)
     except FixableAnswer as exc:
         return _render_question(request, card, error=str(exc), draft=exc.draft)
-    except InvalidAnswer as exc:
-        return render(request, "400.html", {"message": str(exc)}, status=400)
+    except (InvalidAnswer, review_queue.NotReviewable) as exc:
+        return _bad_request(request, str(exc))
     except review_queue.AlreadyReviewed:
         url = reverse("quizzes:review-result", args=[card.pk])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -55,6 +56,10 @@ def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def review_result(request: HttpRequest, pk: int) -> HttpResponse:
     """The feedback of the card's latest review: where a review answer posted without JavaScript lands."""
     card = get_card_for(request.user, pk)
+    try:  # the feedback shows the key: not while the question is in an exam under way
+        review_queue.check_reviewable(card, timezone.now(), answering=False)
+    except review_queue.NotReviewable as exc:
+        return _bad_request(request, str(exc))
     last = card.reviews.filter(source=Review.Source.REVIEW).select_related("version").first()
     if last is None:
         return redirect("quizzes:review-next")
@@ -67,7 +72,8 @@ def _queue_status(request: HttpRequest) -> dict:
     now = timezone.now()
     cards = ReviewCard.objects.for_user(request.user)
     return {
-        "due_count": cards.due(now).count(),
+        "due_count": review_queue.due_cards(request.user, now).count(),
+        "held_back": review_queue.held_back(request.user, now),
         "next_due": cards.filter(question__status=Question.Status.ACTIVE)
         .order_by("due")
         .values_list("due", flat=True)
@@ -85,6 +91,11 @@ def _render_question(
     return render(request, TEMPLATE + "#review-card" if request.htmx else TEMPLATE, context)
 
 
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def _render_feedback(request: HttpRequest, card: ReviewCard, version, review) -> HttpResponse:
+    attach_cited([version])
     context = {"card": card, "version": version, "review": review, **_queue_status(request)}
     return render(request, TEMPLATE + "#review-card" if request.htmx else TEMPLATE, context)

@@ -15,11 +15,15 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
-from quizzes import attempts, stats, timing
-from quizzes.access import get_attempt_for, get_attempt_to_review, get_quiz_for
+from quizzes.accounts.access import get_attempt_for, get_attempt_to_review, get_quiz_for
 from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
 from quizzes.items.base import one_value
+from quizzes.learning import stats
 from quizzes.models import Attempt, Confidence, Quiz, Slot
+from quizzes.sources.quotes import attach_cited
+from quizzes.taking import attempts, practice, timing
+from quizzes.taking.answers import read_answer
+from quizzes.text import without_indentation
 
 
 class HtmxHttpRequest(HttpRequest):  # for type hints: the middleware adds `htmx` to every request
@@ -32,10 +36,19 @@ ITEM_TEMPLATE = "quizzes/attempt_item.html"
 @require_GET
 @login_required
 def quiz_list(request: HtmxHttpRequest) -> HttpResponse:
-    quizzes = Quiz.objects.available().select_related("bank")
+    quizzes = Quiz.objects.available().authored().visible_to(request.user).select_related("bank")
     open_attempts = {a.quiz_id: a for a in Attempt.objects.for_user(request.user).unfinished()}
     rows = [(quiz, open_attempts.get(quiz.pk)) for quiz in quizzes]
     return render(request, "quizzes/quiz_list.html", {"rows": rows})
+
+
+@require_GET
+@login_required
+def quiz_start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The exam's front door: the rules (with the learner's accommodations) and a button that starts
+    the clock. Nothing is written until that button is pressed."""
+    quiz = get_quiz_for(request.user, pk)
+    return render(request, "quizzes/quiz_start.html", {"rules": attempts.start_rules(request.user, quiz)})
 
 
 @require_POST
@@ -82,11 +95,45 @@ def attempt_item(request: HtmxHttpRequest, code, number: int) -> HttpResponse:
 MARKS = ("flag", "strike", "restore")
 
 
+@require_GET
+@login_required
+def attempt_leave(request: HtmxHttpRequest, code) -> HttpResponse:
+    """Asks before leaving an exam (the page the "Leave the exam" link opens without JavaScript): the
+    answers are kept and the clock goes on. Leaving itself is only following a link."""
+    attempt = get_attempt_for(request.user, code)
+    if closed := _closed(request, attempt):
+        return closed
+    context = {
+        "attempt": attempt,
+        "time_left": attempt.deadline - timezone.now() if attempt.deadline else None,
+    }
+    return render(request, "quizzes/attempt_leave.html", context)
+
+
 @require_POST
 @login_required
 def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     """Save the answer to the item named by `slot`; or, when the form was sent by one of its MARKS
     buttons, flag the item or strike out an option instead."""
+    sent = timezone.now()  # when the answer arrived, before any wait: it counts only if by the deadline
+    if not any(mark in request.POST for mark in MARKS) and (number := _posted_number(request.POST)):
+        try:
+            step = attempts.answer_in_one_read(
+                request.user,
+                code,
+                number,
+                request.POST,
+                sent=sent,
+                shown=request.POST.get("shown", ""),
+            )
+        except (InvalidAnswer, attempts.OutOfSequence, attempts.AttemptClosed):
+            step = None  # nothing was saved: the usual way below reads the attempt again and says why
+        if step is not None and step.unsaved is not None:
+            return _unsaved(request, step.attempt, step.slot, step.unsaved)
+        if step is not None:
+            return _answered(request, step.attempt, step.slot, step.following)
+    # The usual way: anything but a plain answer to an attempt under way (marks, a form error, a closed
+    # attempt, another learner's code), one lookup at a time.
     attempt = get_attempt_for(request.user, code)
     if closed := _closed(request, attempt):
         return closed
@@ -97,29 +144,34 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
         return _mark(request, attempt, number)
     try:
         slot = attempts.record_answer(
-            attempt, number, request.POST, seconds=_seconds(request, attempt, number)
+            attempt, number, request.POST, sent=sent, seconds=_seconds(request, attempt, number)
         )
-    except AnswerInProgress as change:  # e.g. a step moved up: show the answer so far, record nothing
-        return _render_again(request, attempt, number, draft=change.draft, focus=change.focus)
-    except FixableAnswer as exc:
-        return _render_again(request, attempt, number, error=str(exc), draft=exc.draft)
+    except (AnswerInProgress, FixableAnswer) as unsaved:
+        return _unsaved(request, attempt, _slots(attempt).get(number=number), unsaved)
     except (InvalidAnswer, attempts.OutOfSequence) as exc:
         return _bad_request(request, str(exc))
     except attempts.AttemptClosed as exc:
         messages.error(request, str(exc))
         return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
+    following = None
+    if attempt.is_exam and request.htmx and number < attempt.slot_count:
+        following = _slots(attempt).get(number=number + 1)
+    return _answered(request, attempt, slot, following)
 
+
+def _answered(request: HtmxHttpRequest, attempt: Attempt, slot: Slot, following: Slot | None) -> HttpResponse:
+    """After an answer was saved to `slot`: practice shows its feedback; an exam moves on to the next item
+    (`following`, loaded with its version and response), or to the finish step after the last one."""
+    number = slot.number
     if not attempt.is_exam:  # practice: show the feedback for this item, from the response just stored
         if not request.htmx:
             return redirect("quizzes:attempt-item", code=attempt.code, number=number)
         return _render_item(request, attempt, slot)
-    # exam: record silently and move on to the next item, or to the finish step after the last one
     if number == attempt.slot_count:
         return _leave(request, reverse("quizzes:attempt-finish", args=[attempt.code]))
     next_url = reverse("quizzes:attempt-item", args=[attempt.code, number + 1])
     if not request.htmx:
         return HttpResponseRedirect(next_url)
-    following = _slots(attempt).get(number=number + 1)
     return push_url(_render_item(request, attempt, following, changed=slot), next_url)
 
 
@@ -133,6 +185,7 @@ def _mark(request: HtmxHttpRequest, attempt: Attempt, number: int) -> HttpRespon
     """
     data = request.POST
     try:
+        attempts.check_reachable(attempt, number)  # before reading the form: nothing of an item not reached
         if "flag" in data:
             if (flag := one_value(data, "flag")) not in ("on", "off"):
                 raise InvalidAnswer("A flag is either on or off.")
@@ -179,6 +232,7 @@ def attempt_finish(request: HtmxHttpRequest, code) -> HttpResponse:
         "reachable": None if not attempt.sequential else len(states) - len(unanswered) + 1,
         "confirming": request.method == "POST",
         "time_left": attempt.deadline - timezone.now() if attempt.deadline else None,
+        "closes": attempts.deadline_is_the_close(attempt),
     }
     template = "quizzes/attempt_finish.html"
     return render(request, template + "#submit-panel" if request.htmx else template, context)
@@ -193,16 +247,44 @@ def attempt_result(request: HtmxHttpRequest, code) -> HttpResponse:
     if not attempt.is_finished:  # the review shows the key: never before the attempt is over
         return redirect(attempt)
     results = attempts.results(attempt)
+    attach_cited([item.slot.version for item in results.items])
     standing = stats.standings([attempt])[attempt.pk]
+    own = attempt.user_id == request.user.pk
+    # ?show=missed: only the questions answered wrong, partly right or not at all
+    missed_only = request.GET.get("show") == "missed"
+    missed = attempts.missed_question_ids(results)
     context = {
         "attempt": attempt,
         "results": results,
-        "items": results.items,
+        "items": [r for r in results.items if not r.grade.is_correct] if missed_only else results.items,
+        "missed_only": missed_only,
+        "missed": len(missed),
         "topics": results.topics,
         "standing": standing,
-        "own": attempt.user_id == request.user.pk,
+        "own": own,
+        "try_again": own and attempts.can_try_again(request.user, attempt.quiz, timezone.now()),
     }
     return render(request, "quizzes/attempt_result.html", context)
+
+
+@require_POST
+@login_required
+def attempt_practice(request: HtmxHttpRequest, code) -> HttpResponse:
+    """ "Practice these": a practice quiz of exactly the questions the learner missed in their finished
+    attempt, theirs alone (quizzes.taking.practice), and its attempt starts. Another learner's attempt
+    is a 404."""
+    attempt = get_object_or_404(
+        Attempt.objects.finished().for_user(request.user).select_related("quiz", "user"), code=code
+    )
+    try:
+        started = practice.practice_missed(attempt)
+    except practice.NothingMissed as exc:
+        messages.info(request, str(exc))
+        return redirect("quizzes:attempt-result", code=attempt.code)
+    except attempts.QuizUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("quizzes:attempt-result", code=attempt.code)
+    return redirect(started)
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -210,6 +292,12 @@ def attempt_result(request: HtmxHttpRequest, code) -> HttpResponse:
 
 def _slots(attempt: Attempt):
     return Slot.objects.filter(attempt=attempt).select_related("version", "response")
+
+
+def _posted_number(data) -> int | None:
+    """The posted `slot`, if it can be a slot's number at all (the attempt's own count is checked later)."""
+    value = data.get("slot", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) >= 1 else None
 
 
 def _slot_number(value: str, attempt: Attempt) -> int | None:
@@ -225,7 +313,10 @@ def _closed(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse | None:
     if not attempts.close_if_expired(attempt, now=timezone.now()):
         return None
     if was_open:
-        messages.warning(request, "Time is up: your exam was submitted with the answers you had given.")
+        ended = (
+            "the quiz closed, and your attempt" if attempts.deadline_is_the_close(attempt) else "your exam"
+        )
+        messages.warning(request, f"Time is up: {ended} was submitted with the answers you had given.")
     return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
 
 
@@ -245,9 +336,8 @@ def _seconds(request: HtmxHttpRequest, attempt: Attempt, number: int) -> int:
 
 def _draft(slot: Slot, data):
     """The answer being built in a posted form, as far as it goes (None when nothing usable was sent)."""
-    version = slot.version
     try:
-        return version.item.parse_answer(version.spec, data)
+        return read_answer(slot.version, data)
     except AnswerInProgress as change:
         return change.draft
     except FixableAnswer as exc:
@@ -256,9 +346,14 @@ def _draft(slot: Slot, data):
         return None
 
 
-def _render_again(request: HtmxHttpRequest, attempt: Attempt, number: int, **kwargs) -> HttpResponse:
-    """The item once more after an answer that was not recorded (a form error, a step moved)."""
-    return _render_item(request, attempt, _slots(attempt).get(number=number), **kwargs)
+def _unsaved(
+    request: HtmxHttpRequest, attempt: Attempt, slot: Slot, unsaved: AnswerInProgress | FixableAnswer
+) -> HttpResponse:
+    """The item once more after an answer that was not recorded: a step moved (the answer so far, the
+    focus on the control pressed) or a form error (with the answer as sent)."""
+    if isinstance(unsaved, AnswerInProgress):
+        return _render_item(request, attempt, slot, draft=unsaved.draft, focus=unsaved.focus)
+    return _render_item(request, attempt, slot, error=str(unsaved), draft=unsaved.draft)
 
 
 def _render_item(
@@ -289,6 +384,7 @@ def _render_item(
         "focus": focus,
         "next_number": slot.number + 1 if slot.number < attempt.slot_count else None,
         "time_left": attempt.deadline - now if attempt.deadline else None,
+        "closes": attempts.deadline_is_the_close(attempt),
         "states": attempts.slot_states(attempt) if navigator and not request.htmx else None,
         "changed": [attempts.SlotState.of(changed)] if navigator and request.htmx and changed else [],
         "shown": shown or timing.shown_stamp(attempt.pk, slot.number, now),
@@ -297,6 +393,7 @@ def _render_item(
         # Practice, answered: now, and only now, the key, rationales and explanation.
         context["review"] = attempts.item_review(attempt, slot, response)
         context["version"] = slot.version
+        attach_cited([slot.version])
     else:
         answering = draft is not None or error or focus
         answer = draft if answering else getattr(response, "answer", None)
@@ -307,8 +404,12 @@ def _render_item(
         )
         context["confidences"] = Confidence.choices
         context["struck"] = slot.struck
-    template = ITEM_TEMPLATE + "#question-card" if request.htmx else ITEM_TEMPLATE
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, ITEM_TEMPLATE, context)
+    # The swap is sent after every answer: without the template's indentation (about 250 bytes of 5 KB).
+    response = render(request, ITEM_TEMPLATE + "#question-card", context)
+    response.content = without_indentation(response.content.decode())
+    return response
 
 
 def _posted_confidence(request: HtmxHttpRequest) -> str:

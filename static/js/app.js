@@ -78,13 +78,12 @@ document.addEventListener("keydown", (event) => {
 showShortcuts();
 
 // Exam countdown. A courtesy only: the server enforces the deadline. When it has passed,
-// reload the attempt so the server closes and scores it.
+// reload the attempt so the server closes and scores it. The countdown rides in the question card's
+// action bar, which every htmx step replaces, so each tick looks it up again.
 (function () {
-  const timer = document.querySelector("[data-deadline]");
-  if (!timer) return;
-  const deadline = Date.parse(timer.dataset.deadline);
-  const text = timer.querySelector("[data-timer-text]");
-  const warning = timer.querySelector("[data-timer-warning]");
+  const first = document.querySelector("[data-deadline]");
+  if (!first) return;
+  const deadline = Date.parse(first.dataset.deadline);
   const graceMs = 6000;
   // Warn once as each mark is crossed, on the page and politely to screen readers; a page opened
   // after a mark shows its words without reading them out again.
@@ -94,17 +93,20 @@ showShortcuts();
   ];
   const secondsLeft = () => Math.max(0, Math.round((deadline - Date.now()) / 1000));
   let spoken = warnings.find((w) => secondsLeft() <= w.at);
-  if (spoken) warning.textContent = spoken.words;
   const tick = () => {
+    const timer = document.querySelector("[data-deadline]");
+    if (!timer) return;
+    const text = timer.querySelector("[data-timer-text]");
+    const warning = timer.querySelector("[data-timer-warning]");
     const left = secondsLeft();
     text.textContent = `${Math.floor(left / 60)} min ${String(left % 60).padStart(2, "0")} s`;
     timer.classList.toggle("timer--low", left <= 300);
     const due = warnings.find((w) => left <= w.at);
     if (due && due !== spoken) {
       spoken = due;
-      warning.textContent = due.words;
       announce(due.words);
     }
+    if (spoken && warning.textContent !== spoken.words) warning.textContent = spoken.words;
     if (Date.now() > deadline + graceMs) {
       clearInterval(interval);
       window.location.assign(timer.dataset.expiredUrl);
@@ -112,4 +114,49 @@ showShortcuts();
   };
   const interval = setInterval(tick, 1000);
   tick();
+})();
+
+// Leaving an exam asks first. Without this script the "Leave the exam" link opens a page that asks;
+// with it, the same words come up in a dialog on the exam's page, its "Stay" button focused.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.("a[data-leave-dialog]");
+  const dialog = link && document.getElementById(link.dataset.leaveDialog);
+  if (!dialog || typeof dialog.showModal !== "function") return;
+  event.preventDefault();
+  dialog.showModal();
+});
+
+// The quiz builder shows only the section of the selection chosen (random draw or fixed list). Without
+// this script both show, each headed by the choice it belongs to.
+function showChosenSection() {
+  const chosen = document.querySelector("input[name=selection]:checked");
+  document.querySelectorAll("[data-selection-section]").forEach((section) => {
+    section.hidden = Boolean(chosen) && section.dataset.selectionSection !== chosen.value;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.name === "selection") showChosenSection();
+});
+showChosenSection();
+
+// The browser's time zone, for the server to show times in until a profile chooses one
+// (quizzes.accounts.profiles reads the `tz` cookie).
+(function () {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const value = zone ? encodeURIComponent(zone) : "";
+  if (value && !document.cookie.split("; ").includes(`tz=${value}`)) {
+    document.cookie = `tz=${value}; path=/; max-age=31536000; SameSite=Lax`;
+  }
+})();
+
+// After a full page load, put the focus where the page starts (its first question's heading, else its
+// h1), so the first Tab reaches the first option or field, not the header's links. Not when the address
+// names a place (#...), nor when something (an autofocus field) already has the focus.
+(function () {
+  const busy = document.activeElement && document.activeElement !== document.body;
+  if (window.location.hash || busy || document.querySelector("[autofocus]")) return;
+  const start = document.getElementById("question-heading") || document.querySelector("main h1");
+  if (!start) return;
+  if (!start.hasAttribute("tabindex")) start.setAttribute("tabindex", "-1");
+  start.focus({ preventScroll: true });
 })();

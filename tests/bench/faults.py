@@ -54,8 +54,10 @@ from tests.bench.run import (  # noqa: E402  (after the path set-up above)
     worker_pids,
 )
 
-DB_NAME = "mmnquiz_faults"
-REDIS_URL = "redis://127.0.0.1:6379/8"  # not the bench's database 7: each run empties its own
+# FAULTS_DB and FAULTS_REDIS_URL move the run to another database name and Redis database.
+DB_NAME = os.environ.get("FAULTS_DB", "mmnquiz_faults")
+# Not the bench's Redis database 7: each run empties its own.
+REDIS_URL = os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/8")
 LEARNERS = 40
 THREADS = 16  # more than the workers, so every worker is busy when one is killed
 WORKERS = 3
@@ -262,6 +264,7 @@ def choice_only_exam(exam_pk: int) -> int:
         title="Faults exam",
         mode=Quiz.Mode.EXAM,
         selection=Quiz.Selection.FIXED,
+        audience=Quiz.Audience.EVERYONE,
         question_count=SLOTS,
         time_limit_minutes=exam.time_limit_minutes,
     )
@@ -283,7 +286,7 @@ def sign_in(learners: list[Learner]) -> None:
     users = User.objects.in_bulk([learner.username for learner in learners], field_name="username")
     for learner in learners:
         client = Client()
-        client.force_login(users[learner.username], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(users[learner.username], backend="quizzes.accounts.backends.CachedModelBackend")
         name = settings.SESSION_COOKIE_NAME
         learner.browser.cookies.set_cookie(cookie(name, client.cookies[name].value))
     connections.close_all()

@@ -153,8 +153,8 @@ def measure(exam_pk: int, bank_slug: str, runs: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from quizzes import analysis
     from quizzes.models import Quiz, Response, Slot
+    from quizzes.teaching import analysis
 
     bank_quizzes = list(Quiz.objects.filter(bank__slug=bank_slug).values_list("pk", flat=True))
 
@@ -171,7 +171,7 @@ def measure(exam_pk: int, bank_slug: str, runs: int) -> dict:
 
     def page():
         response = client.get(page_url)
-        assert response.status_code == 200 and b"4000 attempts analysed" in response.content, response
+        assert response.status_code == 200 and b"4000 attempts analyzed" in response.content, response
 
     return {
         "responses": Response.objects.count(),

@@ -17,6 +17,11 @@ Environment (set by run.py):
   MMNQUIZ_BENCH_PASSWORD  the password of the bench-NNNN accounts
   MMNQUIZ_BENCH_USERS     how many bench-NNNN accounts exist (default 200)
   MMNQUIZ_BENCH_STEADY    where to write the steady-state stats (JSON); none written without it
+  MMNQUIZ_BENCH_SESSIONS  (run.py --signed-in) a JSON file of username -> session key: learners start signed
+                          in with those sessions instead of logging in (no log-in storm)
+  MMNQUIZ_BENCH_CLUSTER   (make bench-cluster) where to write the answers acknowledged, the sessions lost and
+                          the retries (JSON); with it a POST that finds no server (connection error, 502-504)
+                          is sent again, up to RETRIES times, as a learner pressing the button again would
 """
 
 import itertools
@@ -25,7 +30,8 @@ import os
 import random
 import re
 import time
-from urllib.parse import urlencode
+from http.cookiejar import Cookie
+from urllib.parse import urlencode, urlsplit
 
 from answers import answer_fields  # tests/bench/answers.py: locust puts this file's folder on the path
 from locust import FastHttpUser, constant, events, task
@@ -46,6 +52,50 @@ def _think_range() -> tuple[float, float]:
 
 
 THINK_MIN, THINK_MAX = _think_range()
+CLUSTER = os.environ.get("MMNQUIZ_BENCH_CLUSTER", "")
+SESSIONS = os.environ.get("MMNQUIZ_BENCH_SESSIONS", "")
+
+
+def _session_cookie(value: str, host: str) -> Cookie:
+    return Cookie(
+        0, "sessionid", value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+    )
+
+
+RETRIES = 5
+NO_SERVER = (0, 502, 503, 504)  # 0: the connection failed
+
+
+class Cluster:
+    """What make bench-cluster checks against the database: every acknowledged answer (attempt code, slot),
+    requests that found the learner signed out (a lost session), and the POSTs sent again."""
+
+    acknowledged: list[tuple[str, int]] = []
+    sessions_lost: list[str] = []
+    retried = 0
+
+
+@events.request.add_listener
+def _signed_out(request_type, name, response, exception, **kwargs):
+    if not CLUSTER or name == "login" or response is None:
+        return
+    to = response.headers.get("Location") or response.headers.get("HX-Redirect") or ""
+    if "/accounts/login/" in to or response.status_code == 403:  # 403: the CSRF token's session is gone
+        Cluster.sessions_lost.append(f"{request_type} {name}: {response.status_code} to {to}")
+
+
+@events.test_stop.add_listener
+def _write_cluster(environment, **kwargs):
+    if CLUSTER:
+        with open(CLUSTER, "w", encoding="utf-8") as f:
+            json.dump(
+                {
+                    "acknowledged": Cluster.acknowledged,
+                    "sessions_lost": Cluster.sessions_lost,
+                    "retried": Cluster.retried,
+                },
+                f,
+            )
 
 
 class Steady:
@@ -121,14 +171,25 @@ class Learner(FastHttpUser):
         self.username = f"bench-{next(_next_account) % ACCOUNTS:04d}"  # one account per simulated learner
         self.csrf = ""
         self.quiz_pk = os.environ.get("MMNQUIZ_BENCH_QUIZ_PK", "")
-        self.log_in()
+        if SESSIONS:
+            self.signed_in()
+        else:
+            self.log_in()
+
+    def signed_in(self):
+        """Start with a session made for this account beforehand, as if it had logged in earlier."""
+        with open(SESSIONS, encoding="utf-8") as f:
+            key = json.load(f)[self.username]
+        self.client.cookiejar.set_cookie(_session_cookie(key, urlsplit(self.host).hostname))
+        self.client.get("/", name="home")
+        Steady.learner_logged_in(self.environment.runner.target_user_count)
 
     def think(self):
         if THINK_MAX > 0:
             time.sleep(random.uniform(THINK_MIN, THINK_MAX))  # gevent-patched: only this learner waits
 
-    def remember_csrf(self, html: str) -> None:
-        if match := CSRF_INPUT.search(html):
+    def remember_csrf(self, html: str | None) -> None:
+        if html and (match := CSRF_INPUT.search(html)):  # None: the request failed (counted by locust)
             self.csrf = match.group(1)
 
     def post(self, url: str, fields: list[tuple[str, str]], name: str, htmx: bool = False, **kwargs):
@@ -137,7 +198,19 @@ class Learner(FastHttpUser):
             headers["HX-Request"] = "true"
             headers["HX-Current-URL"] = self.host + url
         body = urlencode([("csrfmiddlewaretoken", self.csrf), *fields])
-        return self.client.post(url, data=body, headers=headers, name=name, allow_redirects=False, **kwargs)
+        tries = RETRIES if CLUSTER and kwargs.get("catch_response") else 1
+        for attempt in range(tries):
+            response = self.client.post(
+                url, data=body, headers=headers, name=name, allow_redirects=False, **kwargs
+            )
+            if response.status_code not in NO_SERVER or attempt == tries - 1:
+                return response
+            # No server took it (one was stopped): counted apart, and sent again as the same POST.
+            with response:
+                response.request_meta["name"] = f"{name} (no server: sent again)"
+                response.success()
+            Cluster.retried += 1
+            time.sleep(0.5)
 
     def log_in(self):
         page = self.client.get("/accounts/login/", name="login")
@@ -176,6 +249,8 @@ class Learner(FastHttpUser):
                 if response.status_code != 200:
                     response.failure(f"answer {number} gave {response.status_code}")
                     return
+                if CLUSTER:
+                    Cluster.acknowledged.append((code.group(1), number))
                 if finish_url:
                     break
                 card = response.text

@@ -14,7 +14,7 @@ with its errors, a function that acts). `test_every_page_is_covered` fails for a
 tests/test_access_walk.py's RULES that has no line here (files and redirects are listed in NOT_PAGES).
 A new item type needs nothing: its learner pages and editors are made for every type in
 quizzes.items.ITEM_TYPES, from a question of that type in the shipped bank, or else from the type's
-example in tests/test_item_types.py.
+example in tests/items/test_item_types.py.
 
 The checkers come from npm (tests/a11y/package.json, installed by `make a11y-tools`); the Nu checker
 runs with Java. The module seeds one world and serves it from a live server of its own (see `world`),
@@ -45,9 +45,11 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from quizzes import attempts, classes, editing
+from quizzes.authoring import editing
+from quizzes.authoring.media import store
 from quizzes.demo import EDUCATORS, LEARNERS, ensure_demo_accounts, load_mmn_bank
 from quizzes.items import ITEM_TYPES
+from quizzes.live import sessions as live_sessions
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -59,9 +61,13 @@ from quizzes.models import (
     Response,
     Review,
     ReviewCard,
+    Source,
     Topic,
 )
+from quizzes.taking import attempts
+from quizzes.teaching import classes, overrides
 from tests.browser.conftest import TIMEOUT_MS
+from tests.media.images import SVG, png
 
 # Without a database mark pytest-django would not create the test database for this module alone. Each test
 # runs in a transaction that is rolled back; the module's world is written before, outside them.
@@ -102,6 +108,8 @@ class World:
     assignments: dict[str, Assignment] = field(default_factory=dict)
     bank: Bank | None = None
     classroom: Classroom | None = None
+    group: object = None  # a group of the class, given accommodations
+    live: dict[str, object] = field(default_factory=dict)  # live sessions by state, the learner in each
 
     def slot(self, attempt: str, item_type: str) -> str:
         """The item page of `attempt` that holds the example of `item_type`."""
@@ -116,7 +124,7 @@ class World:
 def item_examples() -> dict[str, object]:
     """The item-type tests' example of each type: a spec, and a form that answers it less than right."""
     try:
-        from tests.test_item_types import EXAMPLES
+        from tests.items.test_item_types import EXAMPLES
     except ImportError:
         return {}
     examples: dict[str, object] = {}
@@ -227,6 +235,7 @@ def fixed_quiz(bank, slug: str, title: str, mode: str, questions, *, minutes: in
         title=title,
         mode=mode,
         selection=Quiz.Selection.FIXED,
+        audience=Quiz.Audience.EVERYONE,
         question_count=len(questions),
         time_limit_minutes=minutes,
         shuffle_questions=False,
@@ -311,6 +320,7 @@ def seed(world: World) -> None:
     editing.edit_question(spare, reworded, author=educator)
     world.questions["spare"] = spare
     world.bank = bank
+    store(bank, png("teal", (320, 180)), alt="A teal rectangle standing in for an ECG strip", user=educator)
 
     # Short quizzes of choice items for the keyboard and no-JavaScript tests.
     choice = [
@@ -342,7 +352,33 @@ def seed(world: World) -> None:
     world.assignments["to do"] = classes.assign(
         classroom, world.quizzes["short-practice"], now + timedelta(days=7)
     )
+    overrides.set_override(world.assignments["to do"], learner, extra_time_percent=50, extra_attempts=1)
+    # A group of both learners with more time: the learner has their own and the group's.
+    world.group = overrides.save_group(
+        classroom, "Extra time 50 %", [learner.pk, world.users["classmate"].pk]
+    )
+    overrides.set_group_override(world.assignments["to do"], world.group, extra_minutes=10)
     world.classroom = classroom
+
+    # Live sessions of the short practice quiz for the class, one in each state, the learner and the
+    # classmate in each; once answered, the learner is right and the classmate wrong.
+    for state in ("lobby", "open", "answered", "revealed", "ended"):
+        live = live_sessions.start_session(educator, world.quizzes["short-practice"], classroom=classroom)
+        seats = [
+            live_sessions.join(live, user, nickname=f"N{n}")
+            for n, user in enumerate((learner, world.users["classmate"]))
+        ]
+        if state != "lobby":
+            live_sessions.move(live, educator, "next")
+        if state != "lobby" and state != "open":
+            answers = answers_for(seats[0].attempt.slots.select_related("version").get(number=1).version)
+            for seat, answer in zip(seats, (answers["right"], answers["wrong"]), strict=True):
+                live_sessions.answer(live, seat, 1, as_form({"option": answer}))
+        if state in ("revealed", "ended"):
+            live_sessions.move(live, educator, "reveal")
+        if state == "ended":
+            live_sessions.move(live, educator, "end")
+        world.live[state] = live
 
 
 def session_for(user) -> dict:
@@ -484,13 +520,15 @@ GIFT = "::ivig:: Which treatment works in MMN? {=IVIG ~Corticosteroids ~Plasma e
 BROKEN_GIFT = "::ivig:: Which treatment works in MMN? {=IVIG ~Corticosteroids\n"
 
 
-def upload(text: str, *, expect_heading: str = "") -> Callable[[Page], None]:
+def upload(text: str, *, expect_heading: str = "", leave_out_errors: bool = False) -> Callable[[Page], None]:
     """An act: send a GIFT file to the import form; see its preview, or its errors."""
 
     def act(page: Page) -> None:
         page.get_by_label("File", exact=True).set_input_files(
             files=[{"name": "bank.gift", "mimeType": "text/plain", "buffer": text.encode()}]
         )
+        if leave_out_errors:
+            page.get_by_label("Import the questions that read, and leave out the ones with errors").check()
         page.get_by_role("button", name="Preview the import").click()
         if expect_heading:
             expect(page.get_by_role("heading", name=expect_heading)).to_be_visible()
@@ -498,6 +536,15 @@ def upload(text: str, *, expect_heading: str = "") -> Callable[[Page], None]:
             expect(page.locator("main .error").first).to_be_visible()
 
     return act
+
+
+def upload_svg(page: Page) -> None:
+    """An act: send an SVG to the bank's Images page; see it refused."""
+    page.get_by_label("Image", exact=True).set_input_files(
+        files=[{"name": "figure.svg", "mimeType": "image/svg+xml", "buffer": SVG}]
+    )
+    page.get_by_role("button", name="Add the image").click()
+    expect(page.locator("main .error").first).to_be_visible()
 
 
 def answer_nothing(page: Page) -> None:
@@ -544,6 +591,37 @@ def attempt(key: str, part: str = "attempt-item", number: int | None = None) -> 
     return build
 
 
+def sheet(w: World) -> Source:
+    return Source.objects.get(bank=w.bank, key="mmn-factsheet")
+
+
+def sheet_version(w: World) -> int:
+    return sheet(w).current_version_id
+
+
+def sheet_passage(w: World) -> int:
+    return sheet(w).current_version.passages.get(key="treatment-07").pk
+
+
+SOURCE_TEXT = (
+    "# Caring for MMN\n\nMMN is a rare neuropathy. IVIG is the first-line therapy.\n\n"
+    "# Watch for\n\n- Weakness in the hands\n- Foot drop\n"
+)
+
+
+def paste_source(button: str, then: str, title: str = "") -> Callable[[Page], None]:
+    """An act: paste a short source (with a title, when the form asks for one) and see what comes back."""
+
+    def act(page: Page) -> None:
+        if title:
+            page.get_by_label("Title", exact=True).fill(title)
+        page.get_by_label("Paste the text (plain text or Markdown)").fill(SOURCE_TEXT)
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page.get_by_role("button", name=then, exact=True)).to_be_visible()
+
+    return act
+
+
 def item_type_pages() -> list[A11yPage]:
     """Each item type as learners meet it, unanswered and answered, and in its editor (new and saved).
 
@@ -576,6 +654,10 @@ def item_type_pages() -> list[A11yPage]:
     return pages
 
 
+def live_code(state: str) -> Callable[[World], object]:
+    return lambda w: w.live[state].code
+
+
 def bank_slug(w: World) -> str:
     return w.bank.slug
 
@@ -606,6 +688,13 @@ PAGES: list[A11yPage] = [
         ),
     ),
     A11yPage("password changed", LEARNER, url("password_change_done")),
+    A11yPage("forgotten password", ANON, url("password_reset")),
+    A11yPage("forgotten password, sent", ANON, url("password_reset_done")),
+    A11yPage(
+        "reset link that no longer works", ANON, lambda w: reverse("password_reset_confirm", args=["MQ", "x"])
+    ),
+    A11yPage("new password set", ANON, url("password_reset_complete")),
+    A11yPage("profile", LEARNER, url("profile")),
     # learners
     A11yPage("home", LEARNER, url("quizzes:home")),
     A11yPage("home, newcomer", NEWCOMER, url("quizzes:home")),
@@ -629,6 +718,9 @@ PAGES: list[A11yPage] = [
     A11yPage(
         "results, exam with marks and a changed answer", LEARNER, attempt("room-done", "attempt-result")
     ),
+    # the exam's front door and leaving it (issue 19)
+    A11yPage("exam start page", LEARNER, url("quizzes:quiz-start", lambda w: w.quizzes["short-exam"].pk)),
+    A11yPage("leave the exam", LEARNER, attempt("room-open", "attempt-leave")),
     A11yPage("my attempts", LEARNER, url("quizzes:attempt-list")),
     A11yPage(
         "my attempts, filtered to nothing",
@@ -687,7 +779,19 @@ PAGES: list[A11yPage] = [
         "new quiz, with errors", EDUCATOR, url("quizzes:quiz-create", bank_slug), form_errors("Create quiz")
     ),
     A11yPage("edit quiz", EDUCATOR, url("quizzes:quiz-edit", lambda w: w.quizzes["practice-a"].pk)),
+    A11yPage(
+        "delete quiz, in use", EDUCATOR, url("quizzes:quiz-delete", lambda w: w.quizzes["practice-a"].pk)
+    ),
+    A11yPage("delete quiz", EDUCATOR, url("quizzes:quiz-delete", lambda w: w.quizzes["exam-room"].pk)),
+    A11yPage("quiz preview", EDUCATOR, url("quizzes:quiz-preview", lambda w: w.quizzes["exam-room"].pk)),
+    A11yPage(
+        "quiz preview, answer checked",
+        EDUCATOR,
+        url("quizzes:quiz-preview", lambda w: w.quizzes["short-practice"].pk, query="?seed=7&n=1&check=1"),
+    ),
     A11yPage("educators", EDUCATOR, url("quizzes:educator-list", query="?q=e")),
+    A11yPage("bank images", EDUCATOR, url("quizzes:bank-media", bank_slug)),
+    A11yPage("bank images, an SVG refused", EDUCATOR, url("quizzes:bank-media", bank_slug), upload_svg),
     A11yPage("import into a bank", EDUCATOR, url("quizzes:bank-import", bank_slug)),
     A11yPage(
         "import, a file with errors", EDUCATOR, url("quizzes:bank-import", bank_slug), upload(BROKEN_GIFT)
@@ -697,6 +801,20 @@ PAGES: list[A11yPage] = [
         EDUCATOR,
         url("quizzes:bank-import", bank_slug),
         upload(GIFT, expect_heading="What will"),
+    ),
+    A11yPage(
+        "import, preview leaving out a question with errors, with warnings",
+        EDUCATOR,
+        url("quizzes:bank-import", bank_slug),
+        upload(
+            GIFT + "\nDescribe MMN. {}\n\n" + BROKEN_GIFT, expect_heading="What will", leave_out_errors=True
+        ),
+    ),
+    A11yPage(
+        "import, a file with errors and warnings",
+        EDUCATOR,
+        url("quizzes:bank-import", bank_slug),
+        upload("Describe MMN. {}\n\n" + BROKEN_GIFT),
     ),
     # classes
     A11yPage("my classes", LEARNER, url("quizzes:membership-list")),
@@ -711,17 +829,89 @@ PAGES: list[A11yPage] = [
     A11yPage(
         "join link", NEWCOMER, lambda w: reverse("quizzes:class-join") + f"?code={w.classroom.join_code}"
     ),
+    A11yPage("educator home", EDUCATOR, url("quizzes:home")),
     A11yPage("classes", EDUCATOR, url("quizzes:class-list")),
     A11yPage("new class", EDUCATOR, url("quizzes:class-create")),
     A11yPage("class", EDUCATOR, url("quizzes:class-detail", lambda w: w.classroom.pk)),
     A11yPage(
         "edit assignment", EDUCATOR, url("quizzes:assignment-edit", lambda w: w.assignments["to do"].pk)
     ),
+    A11yPage(
+        "accommodations",
+        EDUCATOR,
+        url("quizzes:assignment-overrides", lambda w: w.assignments["to do"].pk),
+    ),
+    A11yPage("groups", EDUCATOR, url("quizzes:class-groups", lambda w: w.classroom.pk)),
+    A11yPage(
+        "groups, with errors",
+        EDUCATOR,
+        url("quizzes:class-groups", lambda w: w.classroom.pk),
+        form_errors("Save group"),
+    ),
+    A11yPage("edit group", EDUCATOR, url("quizzes:group-edit", lambda w: w.group.pk)),
     A11yPage("gradebook", EDUCATOR, url("quizzes:class-gradebook", lambda w: w.classroom.pk)),
+    # live sessions: the educator's start form and projector, the learner's join and play pages
+    A11yPage("live start", EDUCATOR, url("quizzes:live-start", query="?quiz=0")),
+    A11yPage("live start, with errors", EDUCATOR, url("quizzes:live-start"), form_errors("Open the lobby")),
+    *(
+        A11yPage(f"live projector, {state}", EDUCATOR, url("quizzes:live-projector", live_code(state)))
+        for state in ("lobby", "open", "revealed", "ended")
+    ),
+    A11yPage("live join", LEARNER, url("quizzes:live-join")),
+    A11yPage("live join, as a visitor", ANON, url("quizzes:live-join")),
+    A11yPage(
+        "live join, with errors",
+        LEARNER,
+        url("quizzes:live-join"),
+        form_errors("Join", {"Session code": "ZZ"}),
+    ),
+    *(
+        A11yPage(f"live play, {state}", LEARNER, url("quizzes:live-play", live_code(state)))
+        for state in ("lobby", "open", "answered", "revealed", "ended")
+    ),
     A11yPage(
         "item analysis, quiz", EDUCATOR, url("quizzes:quiz-analysis", lambda w: w.quizzes["practice-a"].pk)
     ),
     A11yPage("item analysis, bank", EDUCATOR, url("quizzes:bank-analysis", bank_slug)),
+    # sources
+    A11yPage(
+        "source, a passage highlighted",
+        LEARNER,
+        url("quizzes:source-read", sheet_version, query="?passage=symptoms-03#passage-symptoms-03"),
+    ),
+    A11yPage("source coverage", EDUCATOR, url("quizzes:source-coverage", sheet_version)),
+    A11yPage(
+        "passage and its questions",
+        EDUCATOR,
+        url("quizzes:passage-questions", sheet_version, lambda w: "what-is-mmn-07"),
+    ),
+    A11yPage(
+        "question editor, from a passage",
+        EDUCATOR,
+        lambda w: (
+            reverse("quizzes:question-create", args=[w.bank.slug, "single"]) + f"?passage={sheet_passage(w)}"
+        ),
+    ),
+    A11yPage("add a source", EDUCATOR, url("quizzes:source-create", bank_slug)),
+    A11yPage(
+        "add a source, with errors",
+        EDUCATOR,
+        url("quizzes:source-create", bank_slug),
+        form_errors("Preview the split"),
+    ),
+    A11yPage(
+        "add a source, its split",
+        EDUCATOR,
+        url("quizzes:source-create", bank_slug),
+        paste_source("Preview the split", "Save the source", title="Care notes"),
+    ),
+    A11yPage("revise a source", EDUCATOR, url("quizzes:source-revise", lambda w: sheet(w).pk)),
+    A11yPage(
+        "revise a source, the changes",
+        EDUCATOR,
+        url("quizzes:source-revise", lambda w: sheet(w).pk),
+        paste_source("Compare with the current version", "Save as version 2"),
+    ),
 ]
 
 # The main pages, kept as screenshots at 360 px and at 200 % zoom (every page is measured; a picture of each
@@ -755,6 +945,10 @@ NOT_PAGES = {
     "quizzes:class-gradebook-csv",  # a CSV file
     "quizzes:bank-export",  # a bank file
     "quizzes:attempt-detail",  # redirects to where the attempt stands
+    "quizzes:style-guide",  # a 404 without DEBUG: tests/browser/test_widths.py checks it with DEBUG on
+    "quizzes:live-summary-csv",  # a CSV file
+    "quizzes:live-stream",  # a stream of server-sent events
+    "quizzes:media-file",  # an image
 }
 
 
@@ -1032,7 +1226,11 @@ def test_without_javascript_a_practice_quiz_and_an_exam_go_to_the_end(browser: B
         for key, button in (("short-practice", "Check answer"), ("short-exam", "Save and")):
             quiz = world.quizzes[key]
             page.goto(world.base_url + reverse("quizzes:quiz-list"))
-            page.get_by_role("button", name=f"Start {quiz.title}", exact=True).click()
+            if quiz.mode == Quiz.Mode.EXAM:  # the exam's rules first; its button starts the clock
+                page.get_by_role("link", name=f"Start {quiz.title}", exact=True).click()
+                page.get_by_role("button", name=f"Start the clock {quiz.title}", exact=True).click()
+            else:
+                page.get_by_role("button", name=f"Start {quiz.title}", exact=True).click()
             for number in (1, 2, 3):
                 expect(card.get_by_role("heading", level=2)).to_have_text(f"Question {number} of 3")
                 expect(card.locator(".shortcut-hint")).to_be_hidden()  # the keys need JavaScript
@@ -1076,8 +1274,8 @@ def test_pages_follow_the_readers_settings(browser: Browser, world: World):
         page.goto(world.base_url + reverse("quizzes:home"))
         seen[motion] = page.evaluate(probe)
         context.close()
-    assert seen["no-preference"] == ["0.2s", "rgb(255, 255, 255)"]
-    assert seen["reduce"] == ["0s", "rgb(18, 22, 27)"]
+    assert seen["no-preference"] == ["0.2s", "rgb(243, 245, 248)"]  # --bg, light
+    assert seen["reduce"] == ["0s", "rgb(14, 18, 23)"]  # --bg, dark
 
 
 @pytest.mark.django_db

@@ -37,7 +37,8 @@ def join_and_take_the_exam(page: Page, code: str, questions: int) -> None:
     row = page.get_by_role("row", name=re.compile(re.escape(EXAM)))
     expect(row).to_contain_text("To do")
 
-    row.get_by_role("button", name=f"Start {EXAM}").click()
+    row.get_by_role("link", name=f"Start {EXAM}").click()  # the exam's rules first
+    page.get_by_role("button", name=f"Start the clock {EXAM}").click()
     card = page.locator("#question-card")
     heading = card.get_by_role("heading", level=2)
     for number in range(1, questions + 1):
@@ -129,7 +130,7 @@ def test_a_class_takes_the_exam_and_its_educator_reads_the_results(
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=CLASS).click()
     page.get_by_role("link", name=f"Item analysis of {EXAM}").click()
     expect(page.get_by_role("heading", level=1, name=f"Item analysis: {EXAM}")).to_be_visible()
-    expect(page.get_by_role("heading", level=2, name="2 attempts analysed")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="2 attempts analyzed")).to_be_visible()
     expect(page.get_by_role("combobox", name="Class")).to_have_value(
         str(Membership.objects.filter(classroom__name=CLASS).first().classroom_id)
     )

@@ -88,6 +88,9 @@ def test_educator_writes_a_question_and_builds_a_quiz_that_a_learner_takes(
     page.get_by_role("radio", name="A fixed list of questions").check()
     page.get_by_role("checkbox", name=f"{TOPIC}: {STEM}").check()
     page.get_by_role("checkbox", name="Published").check()
+    who = page.get_by_role("group", name="Who can take it")
+    expect(who.get_by_role("radio", name="Members of the classes it is assigned to")).to_be_checked()
+    who.get_by_role("radio", name="Everyone signed in").check()  # the learner is in no class
     page.get_by_role("button", name="Create quiz").click()
     expect(page.locator(".messages")).to_contain_text(f"Quiz “{QUIZ}” created.")
     expect(page.get_by_role("row", name=QUIZ)).to_contain_text("a fixed list")

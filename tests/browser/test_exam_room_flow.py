@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from quizzes.attempts import start_attempt
 from quizzes.models import Attempt, Quiz, Response, ResponseChange, Slot
+from quizzes.taking.attempts import start_attempt
 from tests.browser.conftest import TIMEOUT_MS, sign_in, start_quiz
 from tests.browser.test_learner_flow import EXAM, assert_same_document, item_url, set_page_marker
 
@@ -113,7 +113,7 @@ def test_learner_takes_an_exam_with_flags_strikes_confidence_and_a_changed_answe
     flag.click()
     expect(flag).to_have_attribute("aria-pressed", "true")
     expect(flag).to_be_focused()
-    expect(heading).to_have_text(f"Question {misread.number} of {QUESTIONS} ⚑ Flagged")
+    expect(heading).to_have_text(f"Question {misread.number} of {QUESTIONS} Flagged")
     # The flag was sent with the answer being built, and it came back as it was.
     expect(box).to_be_checked()
     expect(confidence(card, "Sure")).to_be_checked()
@@ -124,7 +124,7 @@ def test_learner_takes_an_exam_with_flags_strikes_confidence_and_a_changed_answe
 
     # Back a step: the answer, its confidence, the flag and the struck option are all kept.
     card.get_by_role("link", name="Previous question").click()
-    expect(heading).to_have_text(f"Question {misread.number} of {QUESTIONS} ⚑ Flagged")
+    expect(heading).to_have_text(f"Question {misread.number} of {QUESTIONS} Flagged")
     expect(option_row(card, struck).locator("input")).to_be_checked()
     expect(confidence(card, "Sure")).to_be_checked()
     expect(option_row(card, struck).get_by_role("button", name="Put back")).to_be_visible()
@@ -196,7 +196,7 @@ def test_learner_takes_an_exam_with_flags_strikes_confidence_and_a_changed_answe
     expect(first).to_have_attribute("id", f"item-{misread.number}")
     expect(first.get_by_role("heading", name=re.compile(rf"^Question {misread.number} "))).to_be_visible()
     marks = first.locator(".marks")
-    for tag in ("Wrong but sure", "⚑ Flagged", "Confidence: Sure"):
+    for tag in ("Wrong but sure", "Flagged", "Confidence: Sure"):
         expect(marks).to_contain_text(tag)
     expect(marks).to_contain_text(TIME_TAG)
     expect(page.locator(".review-list .marks", has_text="Wrong but sure")).to_have_count(1)
@@ -209,7 +209,7 @@ def test_learner_takes_an_exam_with_flags_strikes_confidence_and_a_changed_answe
     assert numbers == sorted(set(range(1, QUESTIONS + 1)) - {misread.number})
 
     guess = page.locator(f"#item-{changed.number}")
-    expect(guess.locator(".marks")).to_contain_text("⚑ Flagged")
+    expect(guess.locator(".marks")).to_contain_text("Flagged")
     expect(guess.locator(".marks")).to_contain_text("Confidence: Guessing")
     expect(guess.get_by_role("heading", level=4)).to_have_text("Answer changed 1 time")
     history = guess.locator(".changes li")
@@ -261,7 +261,7 @@ def test_without_javascript_a_flag_a_strike_and_the_confirmation_still_work(
         expect(option_row(card, struck).locator("input")).to_be_checked()
         expect(confidence(card, "Sure")).to_be_checked()
         card.get_by_role("button", name="Flag for review").click()
-        expect(heading).to_have_text(f"Question {slot.number} of {QUESTIONS} ⚑ Flagged")
+        expect(heading).to_have_text(f"Question {slot.number} of {QUESTIONS} Flagged")
         expect(card.get_by_role("button", name="Flag for review")).to_have_attribute("aria-pressed", "true")
         expect(card.get_by_role("button", name="Flag for review")).to_be_focused()
         expect(option_row(card, struck).locator("input")).to_be_checked()
@@ -280,7 +280,7 @@ def test_without_javascript_a_flag_a_strike_and_the_confirmation_still_work(
         expect(page.get_by_text("Flagged for review: 1 · answers changed: 0")).to_be_visible()
         first = page.locator(".review-list > li").first
         expect(first).to_have_attribute("id", f"item-{slot.number}")
-        for tag in ("Wrong but sure", "⚑ Flagged", "Confidence: Sure"):
+        for tag in ("Wrong but sure", "Flagged", "Confidence: Sure"):
             expect(first.locator(".marks")).to_contain_text(tag)
         expect(first.locator(".review-option").filter(has_text="You ruled this out")).to_have_count(1)
     finally:

@@ -11,22 +11,22 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from quizzes import editing
-from quizzes.attempts import start_attempt
+from quizzes.authoring import editing
 from quizzes.models import Attempt, Quiz, Response
+from quizzes.taking.attempts import start_attempt
 from tests.browser.answering import shown_order
 from tests.browser.conftest import open_quiz_list
 
 TITLE = "Practice: every item type"
 # Keys of the shipped bank's items, one of each new type (two matrices: one and several per row).
 KEYS = {
-    "who-gets-it-13": "numeric",
-    "signs-and-symptoms-17": "matrix",
-    "treatment-19": "shortanswer",
-    "treatment-20": "matching",
-    "treatment-21": "ordering",
-    "treatment-22": "matrix",
-    "treatment-23": "cloze",
+    "prevalence-figure": "numeric",
+    "expected-or-not-grid": "matrix",
+    "first-line-name": "shortanswer",
+    "ivig-timing": "matching",
+    "age-timeline": "ordering",
+    "treatment-grid": "matrix",
+    "diagnosis-passage": "cloze",
 }
 
 
@@ -38,7 +38,13 @@ def quiz(demo) -> Quiz:
     questions = list(bank.questions.filter(key__in=KEYS))
     assert {q.key: q.current_version.item_type for q in questions} == KEYS
     return editing.save_quiz(
-        Quiz(bank=bank, title=TITLE, selection=Quiz.Selection.FIXED, shuffle_questions=False),
+        Quiz(
+            bank=bank,
+            title=TITLE,
+            selection=Quiz.Selection.FIXED,
+            shuffle_questions=False,
+            audience=Quiz.Audience.EVERYONE,
+        ),
         topics=[],
         questions=questions,
     )
@@ -90,13 +96,14 @@ def answer_shortanswer(page: Page, card: Locator, version) -> None:
 
 
 def answer_matching(page: Page, card: Locator, version) -> None:
-    """Three of four pairs right: plasma exchange is matched, wrongly, to IVIG's response."""
+    """Two of three pairs right: how long IVIG's benefit lasts is matched, wrongly, to when it begins."""
     matches = {p["text"]: p["match"] for p in version.spec["premises"]}
-    matches["Plasma exchange"] = matches["IVIG"]
+    begins = matches["Muscle strength begins to improve after IVIG is started"]
+    matches["The improvement from a treatment lasts"] = begins
     for premise, response in matches.items():
         card.get_by_label(premise, exact=True).select_option(label=response)
     check(card)
-    verdict(card, "Partly correct — 3 of 4 points (3 of 4 pairs right)")
+    verdict(card, "Partly correct — 2 of 3 points (2 of 3 pairs right)")
 
 
 def answer_ordering(page: Page, card: Locator, version) -> None:
@@ -147,8 +154,8 @@ def answer_matrix(page: Page, card: Locator, version) -> None:
     # ticked only as first-line (+0 -1, floored at 0 for that row).
     wanted = {
         "IVIG": ["First-line therapy for most people with MMN"],
-        "Cyclophosphamide": ["An immunosuppressive treatment"],
-        "Corticosteroids": ["An immunosuppressive treatment", "Ineffective, and can make MMN worse"],
+        "Cyclophosphamide": ["Named in the sheet as immunosuppressive"],
+        "Corticosteroids": ["Named in the sheet as immunosuppressive", "Ineffective, and can make MMN worse"],
         "Plasma exchange": ["First-line therapy for most people with MMN"],
     }
     for row_text, columns in wanted.items():
@@ -164,13 +171,13 @@ def answer_matrix(page: Page, card: Locator, version) -> None:
 
 
 def answer_cloze(page: Page, card: Locator, version) -> None:
-    """Every blank right but the last: 6 to 12 months between infusions."""
+    """Every blank right but the last: antibodies to GM1 in over 95% of patients, not 30-80%."""
     for number, blank in enumerate(version.spec["blanks"], start=1):
-        choice = blank["correct"] if number < 4 else "6 to 12 months"
+        choice = blank["correct"] if number < 4 else "over 95%"
         card.get_by_label(f"Blank {number}", exact=True).select_option(label=choice)
     check(card)
     verdict(card, "Partly correct — 3 of 4 points (3 of 4 blanks right)")
-    expect(card.locator(".cloze-review")).to_contain_text("(4) 6 to 12 months")
+    expect(card.locator(".cloze-review")).to_contain_text("(4) over 95%")
 
 
 ANSWER = {
@@ -207,11 +214,11 @@ def test_one_item_of_each_type_with_its_partial_credit(page: Page, quiz, learner
     # The results repeat each item's points and partial credit.
     expect(page.get_by_role("heading", level=1, name=f"Results: {TITLE}")).to_be_visible()
     attempt.refresh_from_db()
-    assert attempt.max_points == 1 + 6 + 1 + 4 + 4 + 6 + 4
+    assert attempt.max_points == 1 + 6 + 1 + 3 + 4 + 6 + 4
     expect(page.locator(".score-figure")).to_contain_text(f"of {attempt.max_points:g} points")
     reviews = page.locator(".review-list > li")
     expect(reviews).to_have_count(len(slots))
-    expect(page.locator(".review-list")).to_contain_text("3 of 4 points (3 of 4 pairs right)")
+    expect(page.locator(".review-list")).to_contain_text("2 of 3 points (2 of 3 pairs right)")
     expect(page.locator(".review-list")).to_contain_text("4 of 6 points (3 of 4 rows right)")
 
 

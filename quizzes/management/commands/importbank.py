@@ -34,17 +34,32 @@ class Command(BaseCommand):
         )
         parser.add_argument("--title", help="GIFT and Moodle XML: the title of a new bank.")
         parser.add_argument("--owner", help="Username of the educator who owns the bank.")
+        parser.add_argument(
+            "--leave-out-errors",
+            action="store_true",
+            help="GIFT and Moodle XML: import the questions that read; leave out (and list) the others.",
+        )
 
     def handle(self, *args, file: Path, format: str, bank: str | None, title: str | None, owner, **options):
         try:
             text = decode(file.read_bytes())
             slug = slugify(bank or file.stem, default="imported")
-            result = convert.parse(text, format, slug=slug, title=title or file.stem)
+            result = convert.parse(
+                text,
+                format,
+                slug=slug,
+                title=title or file.stem,
+                leave_out_errors=options["leave_out_errors"],
+            )
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
         except BankFileError as exc:
+            # The warnings found before the refusal are part of the answer: the educator fixes both at once.
+            warnings = getattr(exc, "warnings", [])
             raise CommandError(
-                f"{file} was not imported:\n" + "\n".join(f"  {e}" for e in exc.errors)
+                f"{file} was not imported:\n"
+                + "\n".join(f"  {e}" for e in exc.errors)
+                + "".join(f"\n  warning: {w}" for w in warnings)
             ) from None
         user = owner_named(owner)
         data = result.bank
@@ -54,5 +69,7 @@ class Command(BaseCommand):
                 data = convert.into_bank(data, existing)
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
+        for error in result.left_out:
+            self.stderr.write(f"left out: {error}")
         report = import_bank(data, owner=user)
         self.stdout.write(f"Imported {file}: {report}")

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.formats import bankfile
+from quizzes.formats import convert
+from quizzes.formats.bankfile import BankFileError
 from quizzes.formats.database import import_bank
 from quizzes.management.commands.importbank import owner_named
 
@@ -22,8 +23,8 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{file}: not UTF-8 text (byte {exc.start})") from None
         try:
-            data = bankfile.parse(text)
-        except bankfile.BankFileError as exc:
+            data = convert.parse(text, "json").bank
+        except BankFileError as exc:
             raise CommandError(
                 f"{file} was not loaded:\n" + "\n".join(f"  {e}" for e in exc.errors)
             ) from None

@@ -1,0 +1,1 @@
+"""Accounts: roles, who may reach what, sign-up and log-in."""

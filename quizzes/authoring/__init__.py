@@ -1,0 +1,1 @@
+"""Authoring: banks, questions (immutable versions), quizzes, and their forms."""

@@ -1,0 +1,1 @@
+"""A learner's history, mastery, spaced review (FSRS) and charts."""

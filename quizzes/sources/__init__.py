@@ -1,0 +1,1 @@
+"""Source documents: splitting them into passages, reading uploads, revisions, citations and coverage."""

@@ -1,0 +1,1 @@
+"""Taking a quiz: starting an attempt, answering, timing and deadlines, grading, selection."""

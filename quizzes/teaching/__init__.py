@@ -1,0 +1,1 @@
+"""Teaching: classes and assignments, the gradebook, item analysis, and their forms."""
