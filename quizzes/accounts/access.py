@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from .. import media
 from ..models import Attempt, BankMedia, LiveParticipant, LiveSession, Quiz, ReviewCard, SourceVersion
+from ..prebuilt import Read, field_value
 from .permissions import banks_for, is_educator, teaches
 
 
@@ -79,18 +80,50 @@ def get_live_session_for(user, code) -> LiveSession:
     return get_object_or_404(sessions, code=code, owner_id=user.pk)
 
 
-def get_live_seat_for(user, guest_seats: dict, code, *, with_quiz: bool = True) -> LiveParticipant:
+def _seat_read(where) -> Read:
+    """A live seat (p) with its session (ls), the session's quiz (q) and the seat's attempt (a)."""
+    return Read(
+        (("p", LiveParticipant), ("ls", LiveSession), ("q", Quiz), ("a", Attempt)),
+        lambda n: (
+            f"FROM {n.table(LiveParticipant)} p "
+            f"INNER JOIN {n.table(LiveSession)} ls "
+            f"ON ls.{n.pk(LiveSession)} = p.{n.column(LiveParticipant, 'session')} "
+            f"INNER JOIN {n.table(Quiz)} q ON q.{n.pk(Quiz)} = ls.{n.column(LiveSession, 'quiz')} "
+            f"INNER JOIN {n.table(Attempt)} a "
+            f"ON a.{n.pk(Attempt)} = p.{n.column(LiveParticipant, 'attempt')} "
+            f"WHERE ls.{n.column(LiveSession, 'code')} = %s AND {where(n)}"
+        ),
+    )
+
+
+# A class answers at once: the seat is read by a statement built once, not compiled on every answer.
+_USER_SEAT = _seat_read(lambda n: f"p.{n.column(LiveParticipant, 'user')} = %s")
+_GUEST_SEAT = _seat_read(
+    lambda n: f"p.{n.pk(LiveParticipant)} = %s AND p.{n.column(LiveParticipant, 'is_guest')} = %s"
+)
+
+
+def get_live_seat_for(user, guest_seats: dict, code) -> LiveParticipant:
     """The seat in a live session of a signed-in learner, or of a guest whose browser session holds it
-    (`guest_seats`: session code -> participant id), with its session and attempt read (and the quiz,
-    unless `with_quiz` is off: a class's answers arrive at once, and their fragment does not name it).
-    Anyone not seated gets a 404. One query."""
-    seats = LiveParticipant.objects.select_related("session__quiz" if with_quiz else "session", "attempt")
+    (`guest_seats`: session code -> participant id), with its session (and the session's quiz) and attempt
+    read. Anyone not seated gets a 404. One query."""
+    try:
+        code_value = field_value(LiveSession, "code", code)
+    except ValueError:
+        raise Http404("No such session.") from None
     if user.is_authenticated:
-        return get_object_or_404(seats, session__code=code, user_id=user.pk)
-    seat_id = guest_seats.get(str(code))
-    if not isinstance(seat_id, int):
+        rows = _USER_SEAT.fetch([code_value, user.pk])
+    else:
+        seat_id = guest_seats.get(str(code))
+        if not isinstance(seat_id, int):
+            raise Http404("Not in this session.")
+        rows = _GUEST_SEAT.fetch([code_value, seat_id, True])
+    if not rows:
         raise Http404("Not in this session.")
-    return get_object_or_404(seats, session__code=code, pk=seat_id, is_guest=True)
+    (seat, session, quiz, attempt), _ = rows[0]
+    session.quiz = quiz
+    seat.session, seat.attempt = session, attempt
+    return seat
 
 
 def get_media_to_show(user, name: str, guest_seats: dict | None = None) -> BankMedia:

@@ -72,7 +72,8 @@ def resync_needed(last: Event | None, seen: int) -> bool:
 
 RESYNC = Event(0, "resync", "")
 
-COUNT_EVERY = 0.25  # seconds: a stream sends at most one answer count (and one join count) this often
+COUNT_EVERY = 0.1  # seconds: a stream sends at most one answer count (and one join count) this often;
+# the last count of a class answering at once reaches the projector at most this late
 COALESCED = ("count", "joined")  # events that each say a whole number: only the newest matters
 
 

@@ -398,12 +398,7 @@ def _record_answer(
     with transaction.atomic():
         # One query reads the slot, its version and response, and locks the attempt row, so answers
         # and finishing never interleave.
-        slot = (
-            Slot.objects.select_related("attempt", "version", "response")
-            .select_for_update(of=("attempt",))
-            .filter(attempt_id=attempt.pk, number=number)
-            .first()
-        )
+        slot = locked_read.read_slot(attempt.pk, number)
         if slot is None:
             raise InvalidAnswer("That question is not part of this attempt.")
         # The time once the lock is held, so that an answer's history runs in the order it was saved.

@@ -198,8 +198,8 @@ def _join(request: HtmxHttpRequest, session: LiveSession, nickname: str) -> Live
     return seat
 
 
-def _seat(request: HtmxHttpRequest, code, *, with_quiz: bool = True) -> LiveParticipant:
-    return get_live_seat_for(request.user, request.session.get(GUEST_SEATS, {}), code, with_quiz=with_quiz)
+def _seat(request: HtmxHttpRequest, code) -> LiveParticipant:
+    return get_live_seat_for(request.user, request.session.get(GUEST_SEATS, {}), code)
 
 
 @never_cache  # a guest's page too: it holds their answers
@@ -221,7 +221,7 @@ def live_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     """The learner's answer to the open question (`number`). A retried POST is not counted twice.
     A whole class sends theirs within seconds: this path reads what it needs in one query (the seat,
     session and attempt), stores the answer, and counts it in Redis without a query (_publish_count)."""
-    seat = _seat(request, code, with_quiz=False)
+    seat = _seat(request, code)
     session = seat.session
     number = request.POST.get("number", "")
     if not (number.isascii() and number.isdigit() and len(number) <= 4):
