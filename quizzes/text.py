@@ -8,9 +8,10 @@ its alt text only, and nh3 drops any <img> whose source is not our media view.
 """
 
 import re
+from functools import lru_cache
 
 import nh3
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -79,12 +80,21 @@ def render_images(text: str) -> SafeString:
 
 def render_markdown(text: str) -> SafeString:
     """Block Markdown (paragraphs, lists) as safe HTML."""
-    return _clean(_markdown.render(text or ""))
+    return _rendered(text or "", False, get_script_prefix())
 
 
 def render_markdown_inline(text: str) -> SafeString:
     """One line of Markdown, for places like a legend or a label where blocks are not allowed."""
-    return _clean(_markdown.renderInline(text or ""))
+    return _rendered(text or "", True, get_script_prefix())
+
+
+# A question's text is rendered on every showing of it (an exam card, a review, a live stage) but its versions
+# never change: parsing and sanitising took about a tenth of an answer's time (issue 23). The rendering is a
+# pure function of the text (and of the URL prefix an image's address starts with), so it is kept per process,
+# the most recent few thousand texts (a bank's stems, options and rationales), a few MB at most.
+@lru_cache(maxsize=4096)
+def _rendered(text: str, inline: bool, script_prefix: str) -> SafeString:
+    return _clean(_markdown.renderInline(text) if inline else _markdown.render(text))
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may after trimming).
