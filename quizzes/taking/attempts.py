@@ -578,6 +578,55 @@ def _replace_response(
     return True
 
 
+@dataclass(frozen=True)
+class Mark:
+    """What one of the exam room's mark buttons asks: flag the item (on or off), or strike an option out or
+    restore it (`value`: "on"/"off", or the option's id)."""
+
+    kind: str  # "flag", "strike" or "restore"
+    value: str
+
+    @classmethod
+    def posted(cls, data: QueryDict) -> "Mark | None":
+        """The mark the form was sent with, or None for an answer; InvalidAnswer for a flag that is neither
+        on nor off."""
+        for kind in ("flag", "strike", "restore"):
+            if kind in data:
+                value = one_value(data, kind)
+                if kind == "flag" and value not in ("on", "off"):
+                    raise InvalidAnswer("A flag is either on or off.")
+                return cls(kind, value)
+        return None
+
+
+def mark_in_one_read(user, code, number: int, mark: Mark) -> tuple[Attempt, Slot] | None:
+    """set_flag or strike_option for the answer view's usual case, in two queries (the answer path's locked
+    read, then the slot's update): the user's own attempt under way, not sequential, before its deadline,
+    and an option the item has. Returns the attempt and the slot (with its version and response) as now
+    stored; None, with nothing written, for anything else: the caller takes the usual way, which says why."""
+    with transaction.atomic():
+        read = locked_read.read_slot_pair(user.pk, code, number)
+        if read is None or not may_go_on_answering(
+            user, read.attempt, read.bank_owner_id, read.in_live_session
+        ):
+            return None
+        attempt, slot = read.attempt, read.slot
+        if attempt.is_finished or attempt.sequential:
+            return None
+        if attempt.deadline is not None and timezone.now() > attempt.deadline:
+            return None
+        if mark.kind == "flag":
+            slot.flagged = mark.value == "on"
+            slot.save(update_fields=["flagged"])
+        else:
+            if mark.value not in slot.version.item.strikeable(slot.version.spec):
+                return None
+            others = [i for i in slot.struck if i != mark.value]
+            slot.struck = [*others, mark.value] if mark.kind == "strike" else others
+            slot.save(update_fields=["struck"])
+    return attempt, slot
+
+
 def set_flag(attempt: Attempt, number: int, flagged: bool) -> None:
     """Flag slot `number` for review, or clear its flag; AttemptClosed once the attempt is finished,
     OutOfSequence for an item a sequential attempt cannot open."""

@@ -17,7 +17,6 @@ from django_htmx.middleware import HtmxDetails
 
 from quizzes.accounts.access import get_attempt_for, get_attempt_to_review, get_quiz_for
 from quizzes.items import AnswerInProgress, FixableAnswer, InvalidAnswer
-from quizzes.items.base import one_value
 from quizzes.learning import stats
 from quizzes.models import Attempt, Confidence, Quiz, Slot
 from quizzes.sources.quotes import attach_cited
@@ -116,7 +115,16 @@ def attempt_answer(request: HtmxHttpRequest, code) -> HttpResponse:
     """Save the answer to the item named by `slot`; or, when the form was sent by one of its MARKS
     buttons, flag the item or strike out an option instead."""
     sent = timezone.now()  # when the answer arrived, before any wait: it counts only if by the deadline
-    if not any(mark in request.POST for mark in MARKS) and (number := _posted_number(request.POST)):
+    marking = any(mark in request.POST for mark in MARKS)
+    if marking and (number := _posted_number(request.POST)):
+        try:
+            mark = attempts.Mark.posted(request.POST)
+        except InvalidAnswer:
+            mark = None  # the usual way below says why
+        marked = mark and attempts.mark_in_one_read(request.user, code, number, mark)
+        if marked:
+            return _marked(request, *marked, mark)
+    if not marking and (number := _posted_number(request.POST)):
         try:
             step = attempts.answer_in_one_read(
                 request.user,
@@ -183,26 +191,27 @@ def _mark(request: HtmxHttpRequest, attempt: Attempt, number: int) -> HttpRespon
     htmx too: a redirect would lose the answer being built, and a repeated POST changes nothing (flag
     on/off, strike/restore), so the page comes straight back rather than after a redirect.
     """
-    data = request.POST
     try:
         attempts.check_reachable(attempt, number)  # before reading the form: nothing of an item not reached
-        if "flag" in data:
-            if (flag := one_value(data, "flag")) not in ("on", "off"):
-                raise InvalidAnswer("A flag is either on or off.")
-            attempts.set_flag(attempt, number, flag == "on")
-            focus = "flag"
+        mark = attempts.Mark.posted(request.POST)
+        if mark.kind == "flag":
+            attempts.set_flag(attempt, number, mark.value == "on")
         else:
-            action = "strike" if "strike" in data else "restore"
-            option = one_value(data, action)
-            attempts.strike_option(attempt, number, option, action == "strike")
-            focus = f"strike:{option}"
+            attempts.strike_option(attempt, number, mark.value, mark.kind == "strike")
     except (InvalidAnswer, attempts.OutOfSequence) as exc:
         return _bad_request(request, str(exc))
     except attempts.AttemptClosed as exc:
         messages.error(request, str(exc))
         return _leave(request, reverse("quizzes:attempt-result", args=[attempt.code]))
-    slot = _slots(attempt).get(number=number)  # the marks as now stored
-    shown = data.get("shown", "") if timing.is_stamp_for(data.get("shown", ""), attempt.pk, number) else None
+    return _marked(request, attempt, _slots(attempt).get(number=number), mark)  # the marks as now stored
+
+
+def _marked(request: HtmxHttpRequest, attempt: Attempt, slot: Slot, mark: attempts.Mark) -> HttpResponse:
+    """The item again after a mark, with the answer being built and the pressed control focused."""
+    data = request.POST
+    focus = "flag" if mark.kind == "flag" else f"strike:{mark.value}"
+    shown = data.get("shown", "")
+    shown = shown if timing.is_stamp_for(shown, attempt.pk, slot.number) else None
     return _render_item(
         request, attempt, slot, draft=_draft(slot, data), focus=focus, shown=shown, changed=slot
     )

@@ -667,11 +667,23 @@ def _proc_ticks(pid: int) -> int:
     return int(stat[11]) + int(stat[12])
 
 
+def _reaped_ticks(pid: int) -> int:
+    """cutime + cstime of one process: what its children used that it has waited for."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(stat[13]) + int(stat[14])
+
+
 def _cpu_snapshot(server_pid: int) -> dict:
     gunicorn = [server_pid, *worker_pids(server_pid)]
     for pid in list(gunicorn[1:]):  # granian's workers have children of their own
         gunicorn += worker_pids(pid)
     postgres = []  # the bench database's backends (their title names it) and the server's own processes
+    # Backends that end between two snapshots (a connection older than CONN_MAX_AGE is replaced) are counted
+    # by the postmaster, which waits for them: its children's time.
+    postmaster = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
@@ -679,6 +691,8 @@ def _cpu_snapshot(server_pid: int) -> dict:
                 client = b"(" in title or b"[local]" in title  # a backend serving some database
                 if title.startswith(b"postgres: ") and (f" {DB_NAME} ".encode() in title or not client):
                     postgres.append(int(entry.name))
+                elif title.startswith(b"/usr/lib/postgresql/"):
+                    postmaster = int(entry.name)
     # user nice system idle iowait irq softirq steal ...
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     children = os.times()
@@ -687,6 +701,7 @@ def _cpu_snapshot(server_pid: int) -> dict:
         "interrupts": fields[5] + fields[6] + fields[7],  # loopback TCP is mostly softirq time
         "gunicorn": {pid: _proc_ticks(pid) for pid in gunicorn},
         "postgres": {pid: _proc_ticks(pid) for pid in postgres},
+        "postgres_ended": _reaped_ticks(postmaster) if postmaster else 0,
         "locust": children.children_user + children.children_system,  # seconds, once locust was waited for
     }
 
@@ -697,10 +712,16 @@ def cpu_used(before: dict, after: dict) -> dict[str, float]:
     def delta(key: str) -> float:
         return sum(ticks - before[key].get(pid, 0) for pid, ticks in after[key].items()) / TICK
 
+    def ended_backends(before: dict, after: dict) -> float:
+        """What backends that ended in between used since the first snapshot (the postmaster reaped them)."""
+        reaped = after.get("postgres_ended", 0) - before.get("postgres_ended", 0)
+        already = sum(t for pid, t in before["postgres"].items() if pid not in after["postgres"])
+        return max(0, reaped - already) / TICK
+
     used = {
         "machine": (after["busy"] - before["busy"]) / TICK,
         "gunicorn": delta("gunicorn"),
-        "postgres": delta("postgres"),
+        "postgres": delta("postgres") + ended_backends(before, after),
         "locust": after["locust"] - before["locust"],
         "interrupts": (after["interrupts"] - before["interrupts"]) / TICK,
     }

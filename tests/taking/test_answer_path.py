@@ -2,9 +2,11 @@
 the usual way (get_attempt_for, record_answer): these post real answers, with a slot and a valid form, so
 they go down that path, and check that nothing is stored where the usual way would refuse."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from quizzes.live import sessions
@@ -123,3 +125,65 @@ def test_a_changed_exam_answer_keeps_the_one_it_replaces(learner_client, exam):
 def test_a_code_that_is_no_attempt_is_a_404(learner_client, exam):
     other = Attempt(code="00000000-0000-0000-0000-000000000000")
     assert post(learner_client, other, 1, key_ids(exam, 1)).status_code == 404
+
+
+# -- marks (flag, strike, restore) take the same locked read: attempts.mark_in_one_read ---------------------
+
+
+def mark(client, attempt, number, **fields):
+    return client.post(answer_url(attempt), {"slot": number, **fields}, **HTMX)
+
+
+def marks(attempt, number) -> tuple[bool, list]:
+    slot = attempt.slots.get(number=number)
+    return slot.flagged, slot.struck
+
+
+def test_a_flag_and_a_strike_are_stored_and_the_item_comes_back_with_the_control_focused(
+    learner_client, exam
+):
+    option = key_ids(exam, 1)[0]
+    flagged = mark(learner_client, exam, 1, flag="on")
+    assert flagged.status_code == 200 and "Question 1 of" in flagged.text
+    assert re.search(r'name="flag" value="off" aria-pressed="true" autofocus', flagged.text)
+    struck = mark(learner_client, exam, 1, strike=option)
+    assert struck.status_code == 200
+    assert re.search(rf'name="restore" value="{option}"[^>]*autofocus', struck.text)
+    assert marks(exam, 1) == (True, [option])
+    assert mark(learner_client, exam, 1, restore=option).status_code == 200
+    assert mark(learner_client, exam, 1, flag="off").status_code == 200
+    assert marks(exam, 1) == (False, [])
+    assert stored(exam) == 0  # a mark answers nothing
+
+
+def test_marks_are_refused_where_the_usual_way_refuses_them_and_nothing_changes(
+    learner_client, other_learner, exam
+):
+    # not an option of this item; a flag neither on nor off; no such item
+    assert mark(learner_client, exam, 1, strike="no-such-option").status_code == 400
+    assert mark(learner_client, exam, 1, flag="maybe").status_code == 400
+    assert mark(learner_client, exam, 99, flag="on").status_code == 400
+    # another learner's attempt
+    other = Client()
+    other.force_login(other_learner)
+    assert mark(other, exam, 1, flag="on").status_code == 404
+    assert marks(exam, 1) == (False, [])
+    # an item a sequential attempt has not reached
+    Attempt.objects.filter(pk=exam.pk).update(sequential=True)
+    assert mark(learner_client, exam, 3, flag="on").status_code == 400
+    assert marks(exam, 3) == (False, [])
+    Attempt.objects.filter(pk=exam.pk).update(sequential=False)
+    # a finished attempt sends to its results
+    attempts.finish_attempt(exam)
+    finished = mark(learner_client, exam, 1, flag="on")
+    assert finished.status_code == 200 and "results" in finished["HX-Redirect"]
+    assert marks(exam, 1) == (False, [])
+
+
+def test_a_mark_after_the_deadline_changes_nothing(learner_client, exam):
+    Attempt.objects.filter(pk=exam.pk).update(
+        deadline=timezone.now() - attempts.DEADLINE_GRACE - timedelta(1)
+    )
+    response = mark(learner_client, exam, 1, flag="on")
+    assert response.status_code == 200 and "results" in response["HX-Redirect"]
+    assert marks(exam, 1) == (False, [])
