@@ -600,10 +600,11 @@ class Mark:
 
 
 def mark_in_one_read(user, code, number: int, mark: Mark) -> tuple[Attempt, Slot] | None:
-    """set_flag or strike_option for the answer view's usual case, in two queries (the answer path's locked
-    read, then the slot's update): the user's own attempt under way, not sequential, before its deadline,
-    and an option the item has. Returns the attempt and the slot (with its version and response) as now
-    stored; None, with nothing written, for anything else: the caller takes the usual way, which says why."""
+    """set_flag or strike_option for the answer view's usual case: the answer path's locked read, then the
+    slot's update (a strike reads the struck options again under the lock first: 3 queries; a flag 2). Only
+    the user's own attempt under way, not sequential, before its deadline, and an option the item has.
+    Returns the attempt and the slot (with its version and response) as now stored; None, with
+    nothing written, for anything else: the caller takes the usual way, which says why."""
     with transaction.atomic():
         read = locked_read.read_slot_pair(user.pk, code, number)
         if read is None or not may_go_on_answering(
@@ -621,6 +622,9 @@ def mark_in_one_read(user, code, number: int, mark: Mark) -> tuple[Attempt, Slot
         else:
             if mark.value not in slot.version.item.strikeable(slot.version.spec):
                 return None
+            # PostgreSQL does not read the joined slot again after waiting for the attempt's lock: another
+            # tab's strike may have committed meanwhile. Read the struck options again, under the lock.
+            slot.refresh_from_db(fields=["struck"])
             others = [i for i in slot.struck if i != mark.value]
             slot.struck = [*others, mark.value] if mark.kind == "strike" else others
             slot.save(update_fields=["struck"])

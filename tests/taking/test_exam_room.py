@@ -584,7 +584,7 @@ def test_the_navigator_costs_one_query_whatever_the_exam_length(client, learner)
             "item fragment": queries(client, "get", item_url(attempt, 2), **HTMX),
             # the answer path's locked read (attempt, quiz, slot with version and response), the flag's update
             "flag": queries(client, "post", answer_url(attempt), {"slot": 2, "flag": "off"}, **HTMX),
-            # the same locked read, the update
+            # the same locked read, the struck options read again under the lock, the update
             "strike": queries(
                 client, "post", answer_url(attempt), {"slot": 1, "strike": key_ids(attempt, 1)[0]}, **HTMX
             ),
@@ -596,7 +596,7 @@ def test_the_navigator_costs_one_query_whatever_the_exam_length(client, learner)
         "item": 3,
         "item fragment": 2,
         "flag": 2,
-        "strike": 2,
+        "strike": 3,
         "review before submitting": 2,
     }
 
