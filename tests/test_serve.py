@@ -178,6 +178,8 @@ def test_make_serve_runs_both_servers_a_live_session_works_through_them_and_stop
         question = learner.next("stage")  # the question, pushed from gunicorn through Redis to uvicorn
         number = re.search(r'name="number" value="(\d+)"', question).group(1)
         fields = answer_fields(question)  # the first question may be of any item type the quiz draws
+        # a typed answer as a number: a numeric item refuses words (400); a short answer takes any text
+        fields = [(name, "1" if value == "an answer" else value) for name, value in fields]
         assert number == "1" and ("number", "1") in fields and len(fields) > 1
         answer_url = f"{play.url.path}answer/"
         form: dict[str, list[str]] = {}
