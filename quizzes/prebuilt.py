@@ -72,10 +72,6 @@ class Read:
             sql += f" FOR UPDATE OF {self._lock}"
         return sql, tuple(readers)
 
-    @property
-    def sql(self) -> str:
-        return self._compiled[0]
-
     def fetch(self, params: Sequence[Any]) -> list[tuple[list[Model | None], tuple]]:
         """Each row as (the models' instances, None where a LEFT JOIN found nothing; the extras)."""
         sql, readers = self._compiled
