@@ -218,12 +218,13 @@ def live_play(request: HtmxHttpRequest, code) -> HttpResponse:
 @never_cache  # a guest's page too: it holds their answers
 @require_POST
 def live_answer(request: HtmxHttpRequest, code) -> HttpResponse:
-    """The learner's answer to the open question (`number`). A retried POST is not counted twice.
+    """The learner's answer to the open question (its number in `question`: an item's own fields may
+    be called `number`, as a numeric item's answer box is). A retried POST is not counted twice.
     A whole class sends theirs within seconds: this path reads what it needs in one query (the seat,
     session and attempt), stores the answer, and counts it in Redis without a query (_publish_count)."""
     seat = _seat(request, code)
     session = seat.session
-    number = request.POST.get("number", "")
+    number = request.POST.get("question", "")
     if not (number.isascii() and number.isdigit() and len(number) <= 4):
         return _bad_request(request, "That question is not part of this session.")
     try:

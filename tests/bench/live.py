@@ -68,7 +68,7 @@ EVENT_TIMEOUT = 15.0
 SSE_CONNECT = re.compile(r'sse-connect="([^"]+)"')
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 OPTION = re.compile(r'name="option" value="([^"]+)"')
-NUMBER = re.compile(r'name="number" value="(\d+)"')
+NUMBER = re.compile(r'name="question" value="(\d+)"')
 
 
 # -- the database ---------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ class Learner:
     async def _answer(self, number: int, option: str) -> "Posted":
         return await post_form(
             f"{self.wsgi}/live/{self.code}/answer/",
-            {"number": str(number), "option": option},
+            {"question": str(number), "option": option},
             self._headers(),
             self.cookies,
         )

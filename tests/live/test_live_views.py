@@ -8,6 +8,7 @@ from quizzes.live import broker, sessions, stream
 from quizzes.live.sessions import Phase
 from quizzes.models import LiveSession, QuestionVersion, Response
 from tests.conftest import without_tokens
+from tests.items.itemkit import one_item_bank
 from tests.live.conftest import key_of, wrong_of
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def version(session, number):
 
 
 def form(option_ids, number):
-    return {"option": option_ids, "number": str(number)}
+    return {"option": option_ids, "question": str(number)}
 
 
 # -- the educator ---------------------------------------------------------------------------------------
@@ -173,11 +174,11 @@ def test_the_learner_answers_the_open_question_and_sees_the_verdict_at_reveal(
     sessions.join(live, learner)
     sessions.move(live, educator, "next")
     page = without_tokens(learner_client.get(play(live)).text)
-    assert "Question 1 of 10" in page and 'name="number" value="1"' in page
+    assert "Question 1 of 10" in page and 'name="question" value="1"' in page
     assert "RATIONALE" not in page and "EXPLANATION" not in page
     assert 'http-equiv="refresh"' not in page  # never while a question waits for an answer
     v = version(live, 1)
-    response = learner_client.post(answer_url(live), {"option": wrong_of(v), "number": "1"})
+    response = learner_client.post(answer_url(live), {"option": wrong_of(v), "question": "1"})
     assert response.url == play(live)
     waiting = learner_client.get(play(live)).text
     assert "Answer recorded" in waiting and 'http-equiv="refresh"' in waiting and "RATIONALE" not in waiting
@@ -186,12 +187,30 @@ def test_the_learner_answers_the_open_question_and_sees_the_verdict_at_reveal(
     assert "Incorrect" in revealed and "RATIONALE-" in revealed and "EXPLANATION-" in revealed
 
 
+def test_a_numeric_question_is_answered_though_its_answer_box_is_called_number(
+    learner_client, educator, learner
+):
+    """The question's number travels as `question`: a numeric item's own field is `number`, and the two
+    once collided (every live numeric answer was a 400)."""
+    bank = one_item_bank("numeric", {"accept": {"value": 0.6, "tolerance": 0}, "unit": "per 100,000"})
+    bank.owner = educator
+    bank.save(update_fields=["owner"])
+    session = sessions.start_session(educator, bank.quizzes.get(slug="practice"), seed=1)
+    sessions.join(session, learner)
+    sessions.move(session, educator, "next")
+    page = learner_client.get(play(session)).text
+    assert 'name="question" value="1"' in page and 'name="number" type="text"' in page
+    response = learner_client.post(answer_url(session), {"question": "1", "number": "0,6"}, **HTMX)
+    assert response.status_code == 200 and "Answer recorded" in response.text
+    assert Response.objects.get().answer == 0.6
+
+
 def test_an_htmx_answer_comes_back_as_the_stage_and_a_retry_counts_once(
     learner_client, educator, live, learner
 ):
     sessions.join(live, learner)
     sessions.move(live, educator, "next")
-    data = {"option": key_of(version(live, 1)), "number": "1"}
+    data = {"option": key_of(version(live, 1)), "question": "1"}
     first = learner_client.post(answer_url(live), data, **HTMX)
     again = learner_client.post(answer_url(live), data, **HTMX)
     assert first.text.lstrip().startswith('<section id="live-stage"') and "Answer recorded" in again.text
@@ -201,9 +220,9 @@ def test_an_htmx_answer_comes_back_as_the_stage_and_a_retry_counts_once(
 def test_an_answer_to_a_question_not_open_is_refused(learner_client, educator, live, learner):
     sessions.join(live, learner)
     sessions.move(live, educator, "next")
-    response = learner_client.post(answer_url(live), {"option": ["x"], "number": "2"}, **HTMX)
+    response = learner_client.post(answer_url(live), {"option": ["x"], "question": "2"}, **HTMX)
     assert response.status_code == 409 and "not the one open" in response.text
-    follow = learner_client.post(answer_url(live), {"option": ["x"], "number": "2"}, follow=True)
+    follow = learner_client.post(answer_url(live), {"option": ["x"], "question": "2"}, follow=True)
     assert "not the one open" in follow.text
     assert not Response.objects.exists()
 
@@ -211,21 +230,21 @@ def test_an_answer_to_a_question_not_open_is_refused(learner_client, educator, l
 def test_an_empty_answer_is_a_form_error_and_a_forged_one_a_400(learner_client, educator, live, learner):
     sessions.join(live, learner)
     sessions.move(live, educator, "next")
-    empty = learner_client.post(answer_url(live), {"number": "1"})
+    empty = learner_client.post(answer_url(live), {"question": "1"})
     assert empty.status_code == 200 and "Choose an answer" in empty.text
-    assert learner_client.post(answer_url(live), {"option": ["forged"], "number": "1"}).status_code == 400
-    assert learner_client.post(answer_url(live), {"number": "١"}).status_code == 400
+    assert learner_client.post(answer_url(live), {"option": ["forged"], "question": "1"}).status_code == 400
+    assert learner_client.post(answer_url(live), {"question": "١"}).status_code == 400
 
 
 def test_a_learner_not_in_the_session_gets_404(learner_client, live):
     assert learner_client.get(play(live)).status_code == 404
-    assert learner_client.post(answer_url(live), {"number": "1"}).status_code == 404
+    assert learner_client.post(answer_url(live), {"question": "1"}).status_code == 404
 
 
 def test_the_ended_session_shows_the_score_and_links_the_results(learner_client, educator, live, learner):
     seat = sessions.join(live, learner)
     sessions.move(live, educator, "next")
-    learner_client.post(answer_url(live), {"option": key_of(version(live, 1)), "number": "1"})
+    learner_client.post(answer_url(live), {"option": key_of(version(live, 1)), "question": "1"})
     sessions.move(live, educator, "end")
     page = learner_client.get(play(live)).text
     assert f"You scored 1 of {seat.attempt.max_points:g} points" in page
@@ -280,7 +299,7 @@ def test_a_guest_joins_with_a_nickname_when_allowed(client, educator, live_quiz)
     again = client.post(reverse("quizzes:live-join"), {"code": session.join_code, "nickname": "Owl"})
     assert again.url == play(session) and session.participants.count() == 1
     sessions.move(session, educator, "next")
-    data = {"option": key_of(version(session, 1)), "number": "1"}
+    data = {"option": key_of(version(session, 1)), "question": "1"}
     assert client.post(answer_url(session), data).status_code == 302
     stored = Response.objects.get()
     assert stored.points == stored.max_points
@@ -304,7 +323,7 @@ def test_moves_publish_a_numbered_stage_event(educator_client, live):
     finally:
         broker.unsubscribe(stream.channels_for(live.pk, "learner"), listener)
     assert (event.id, event.name) == (1, "stage")
-    assert 'name="number" value="1"' in event.data and "RATIONALE" not in event.data
+    assert 'name="question" value="1"' in event.data and "RATIONALE" not in event.data
     assert "csrfmiddlewaretoken" not in event.data  # the same for every learner
 
 
@@ -314,7 +333,7 @@ def test_answers_and_joins_publish_counts_to_the_projector_only(learner_client, 
     try:
         learner_client.post(reverse("quizzes:live-join"), {"code": live.join_code})
         sessions.move(live, educator, "next")
-        learner_client.post(answer_url(live), {"option": key_of(version(live, 1)), "number": "1"})
+        learner_client.post(answer_url(live), {"option": key_of(version(live, 1)), "question": "1"})
         events = [host.queue.get(timeout=1) for _ in range(2)]
     finally:
         broker.unsubscribe(stream.channels_for(live.pk, "host"), host)
