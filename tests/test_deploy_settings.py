@@ -217,3 +217,20 @@ def test_the_readmes_systemd_unit_runs_gunicorn_itself_and_kills_what_its_master
             timeout=60,
         )
         assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize(("setting", "threshold"), [("", "5"), ("off", "None")])
+def test_postgresql_binds_on_the_server_and_prepares_unless_turned_off(setting, threshold):
+    """Prepared statements need server-side binding; DATABASE_PREPARED_STATEMENTS=off is for a pooler that
+    cannot keep them (PgBouncer before 1.21 in transaction pooling)."""
+    shown = "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+    shown += "print(o['server_side_binding'], o['prepare_threshold'])"
+    result = manage(
+        "shell",
+        "-c",
+        shown,
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",  # settings only: nothing connects
+        DATABASE_PREPARED_STATEMENTS=setting,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", threshold]  # after the shell's own lines
