@@ -77,6 +77,28 @@ def test_report_reads_locust_stats_and_judges_every_target(tmp_path):
     assert "NOT MET" not in markdown
 
 
+def test_report_sets_the_answer_endpoint_alone_beside_the_flow_without_judging_by_it(tmp_path):
+    scenarios = {
+        "insert": stats_csv(tmp_path, "insert", [("POST", "insert", 9000, 0, 1000.0, 30, 60, 80)]),
+        "learners-saturation": stats_csv(tmp_path, "sat", [("POST", "answer", 900, 0, 120.0, 20, 40, 60)]),
+        "answers-saturation": stats_csv(
+            tmp_path,
+            "only",
+            [("POST", "answer", 9000, 0, 300.0, 20, 40, 60), ("POST", "start", 360, 0, 12.0, 9, 9, 9)],
+        ),
+    }
+
+    report = run.build_report(scenarios, PAGE, {})
+
+    assert report["answer_to_insert_ratio"] == pytest.approx(0.12)
+    assert report["answers_only_to_insert_ratio"] == pytest.approx(0.3)
+    assert not report["targets"][0]["met"] and report["targets"][0]["measured"] == "12%"
+    assert (
+        "For comparison, not the verdict: the answer endpoint on its own at saturation "
+        "(answers-saturation) 300.0 req/s / 1000.0 req/s = **0.30**"
+    ) in run.render_markdown(report)
+
+
 def test_report_marks_missed_targets_and_failed_requests(tmp_path):
     scenarios = {
         "insert": stats_csv(tmp_path, "insert", [("POST", "insert", 9000, 0, 900.0, 30, 60, 80)]),

@@ -3,7 +3,8 @@
 NoopUser and InsertUser hit the two baseline endpoints of mmnquiz.bench with no pause. Learner does what a
 browser with htmx does through a timed exam: log in, home, quiz list, start, first item, one htmx answer per
 item (each returns the next card, the last an HX-Redirect to the finish step), now and then a flag or an
-option ruled out first ("flag", "strike"), finish, results, history.
+option ruled out first ("flag", "strike"), finish, results, history. Answerer (signed in beforehand) only
+starts, answers every item and finishes, again and again: the answer endpoint at saturation on its own.
 Requests are named by endpoint, so the stats group every attempt's URLs together.
 
 Besides locust's own stats (the whole run, ramp-up and log-ins included), the learner runs write the
@@ -166,6 +167,7 @@ class InsertUser(FastHttpUser):
 
 class Learner(FastHttpUser):
     wait_time = constant(0)  # the pauses are inside the flow, between a learner's steps
+    whole_flow = True  # the quiz list, the marks, the finish page, results and history around the answers
 
     def on_start(self):
         self.username = f"bench-{next(_next_account) % ACCOUNTS:04d}"  # one account per simulated learner
@@ -181,7 +183,7 @@ class Learner(FastHttpUser):
         with open(SESSIONS, encoding="utf-8") as f:
             key = json.load(f)[self.username]
         self.client.cookiejar.set_cookie(_session_cookie(key, urlsplit(self.host).hostname))
-        self.client.get("/", name="home")
+        self.remember_csrf(self.client.get("/", name="home").text)
         Steady.learner_logged_in(self.environment.runner.target_user_count)
 
     def think(self):
@@ -227,8 +229,9 @@ class Learner(FastHttpUser):
     @task
     def take_the_exam(self):
         self.think()
-        quiz_list = self.client.get("/quizzes/", name="quiz list")
-        self.remember_csrf(quiz_list.text)
+        if self.whole_flow or not self.quiz_pk:
+            quiz_list = self.client.get("/quizzes/", name="quiz list")
+            self.remember_csrf(quiz_list.text)
         pk = self.quiz_pk or self.find_exam(quiz_list.text)
         self.think()
         with self.post(f"/quizzes/{pk}/start/", [], "start", catch_response=True) as response:
@@ -243,7 +246,8 @@ class Learner(FastHttpUser):
         while True:
             self.think()
             fields = [("slot", str(number)), *answer_fields(card)]  # the exam draws every item type
-            self.mark(attempt, number, card, fields)
+            if self.whole_flow:
+                self.mark(attempt, number, card, fields)
             with self.post(f"{attempt}answer/", fields, "answer", htmx=True, catch_response=True) as response:
                 finish_url = response.headers.get("HX-Redirect")
                 if response.status_code != 200:
@@ -260,12 +264,15 @@ class Learner(FastHttpUser):
             self.remember_csrf(card)
             number += 1
         self.think()
-        self.remember_csrf(self.client.get(finish_url, name="finish").text)
-        self.think()
+        if self.whole_flow:
+            self.remember_csrf(self.client.get(finish_url, name="finish").text)
+            self.think()
         with self.post(f"{attempt}finish/", [], "finish", catch_response=True) as response:
             if response.status_code != 302:
                 response.failure(f"finish gave {response.status_code}")
                 return
+        if not self.whole_flow:
+            return
         self.client.get(f"{attempt}results/", name="results")
         self.think()
         self.client.get("/attempts/", name="history")
@@ -295,3 +302,11 @@ class Learner(FastHttpUser):
             raise RuntimeError(f"no Start form for {EXAM_TITLE!r}: set MMNQUIZ_BENCH_QUIZ_PK")
         self.quiz_pk = match.group(1)
         return self.quiz_pk
+
+
+class Answerer(Learner):
+    """The answer endpoint at saturation, as the insert baseline measures its endpoint: a signed-in learner
+    answers the exam's items one after another, finishes, starts again, with nothing else in between (no
+    quiz list, marks, finish page, results or history). For comparison beside the learner flow's verdict."""
+
+    whole_flow = False

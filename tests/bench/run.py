@@ -85,6 +85,18 @@ SCENARIOS = [
     Scenario("noop", "NoopUser", 32, 32, 20, "0", "baseline: a bare response, no database"),
     Scenario("insert", "InsertUser", 32, 32, 20, "0", "baseline: one indexed INSERT"),
     Scenario("learners-saturation", "Learner", 32, 8, 45, "0", "learner flow, no pause (answer throughput)"),
+    # The answer endpoint on its own at saturation, as the insert baseline measures its endpoint: beside the
+    # verdict (which issue 23 sets on the learner flow), to show what the rest of the flow costs.
+    Scenario(
+        "answers-saturation",
+        "Answerer",
+        32,
+        32,
+        45,
+        "0",
+        "answers only, no pause: start, every item, finish, again (the answer endpoint on its own)",
+        signed_in=True,
+    ),
     Scenario("learners-50", "Learner", 50, 5, 90, "1-3", "50 learners, 1-3 s between steps"),
     Scenario("learners-200", "Learner", 200, 5, 150, "1-3", "200 learners, 1-3 s between steps"),
     # 1,000 learners at a real exam's pace: signed in beforehand, since 1,000 log-ins (about 400 core-seconds
@@ -101,6 +113,7 @@ SCENARIOS = [
     ),
 ]
 RATIO_SCENARIOS = ("learners-saturation", "insert")
+ANSWERS_ONLY_SCENARIO = "answers-saturation"
 P99_SCENARIO = "learners-200"
 P99_PACED_SCENARIO = "learners-1000"
 
@@ -154,7 +167,10 @@ def build_report(scenarios: dict[str, dict], page: dict | None, meta: dict) -> d
     """
     answer = endpoint(_steady_or_whole(scenarios.get(RATIO_SCENARIOS[0])), "answer")
     insert = endpoint(scenarios.get(RATIO_SCENARIOS[1]), "insert")
-    ratio = answer["rps"] / insert["rps"] if answer and insert and insert["rps"] else None
+    ratio = _per_insert(answer, insert)
+    answer_only_ratio = _per_insert(
+        endpoint(_steady_or_whole(scenarios.get(ANSWERS_ONLY_SCENARIO)), "answer"), insert
+    )
     answer_200 = endpoint(_steady_or_whole(scenarios.get(P99_SCENARIO)), "answer")
     answer_200_whole = endpoint(scenarios.get(P99_SCENARIO), "answer")
     p99 = answer_200["p99"] if answer_200 else None
@@ -213,6 +229,7 @@ def build_report(scenarios: dict[str, dict], page: dict | None, meta: dict) -> d
         "meta": meta,
         "scenarios": scenarios,
         "answer_to_insert_ratio": ratio,
+        "answers_only_to_insert_ratio": answer_only_ratio,
         "page_weight": page,
         "failures": failures,
         "requests": requests,
@@ -220,6 +237,11 @@ def build_report(scenarios: dict[str, dict], page: dict | None, meta: dict) -> d
         "other_processes_cpu_share": other_share,
         "targets": targets,
     }
+
+
+def _per_insert(answer: dict | None, insert: dict | None) -> float | None:
+    """Answers per second over inserts per second, when both were measured."""
+    return answer["rps"] / insert["rps"] if answer and insert and insert["rps"] else None
 
 
 def _steady_or_whole(stats: dict | None) -> dict | None:
@@ -279,6 +301,15 @@ def render_markdown(report: dict) -> str:
             "",
             f"Answer throughput at saturation ({RATIO_SCENARIOS[0]}) {answer['rps']:.1f} req/s / "
             f"single-insert baseline {insert['rps']:.1f} req/s = **{report['answer_to_insert_ratio']:.2f}**",
+        ]
+    if report.get("answers_only_to_insert_ratio") is not None:
+        answer = endpoint(_steady_or_whole(report["scenarios"][ANSWERS_ONLY_SCENARIO]), "answer")
+        insert = endpoint(report["scenarios"][RATIO_SCENARIOS[1]], "insert")
+        lines += [
+            "",
+            f"For comparison, not the verdict: the answer endpoint on its own at saturation "
+            f"({ANSWERS_ONLY_SCENARIO}) {answer['rps']:.1f} req/s / {insert['rps']:.1f} req/s = "
+            f"**{report['answers_only_to_insert_ratio']:.2f}**",
         ]
     if report.get("servers"):
         lines += _server_lines(report["servers"])
@@ -745,7 +776,7 @@ def _compared(runs: dict[str, dict]) -> dict:
         "answer_rps": answer["rps"] if answer else None,
         "answer_p50": answer["p50"] if answer else None,
         "answer_p99": answer["p99"] if answer else None,
-        "ratio": answer["rps"] / insert["rps"] if answer and insert and insert["rps"] else None,
+        "ratio": _per_insert(answer, insert),
     }
 
 
