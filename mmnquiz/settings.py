@@ -156,15 +156,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
     # Parameters bound by the server, and a statement run 5 times on a connection is prepared: PostgreSQL
     # then plans it once per connection instead of on every run. Planning was half of PostgreSQL's CPU in
     # `make bench` (the answer's locked read: 0.5 ms to plan, 0.1 ms to run). Behind PgBouncer in transaction
-    # pooling, give it max_prepared_statements (1.21 and later), or set DATABASE_PREPARED_STATEMENTS=off.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
-    )
+    # pooling, give it max_prepared_statements (1.21 and later), or set DATABASE_PREPARED_STATEMENTS=off:
+    # Django's default then, parameters bound by the client and nothing prepared.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

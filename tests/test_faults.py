@@ -63,3 +63,13 @@ def test_a_run_fails_on_a_lost_answer_a_final_5xx_a_missing_kill_or_an_unfinishe
     run.tally.counts["acknowledged"] -= 1
     missing_one = f"{run.planned_answers - 1} of {run.planned_answers} answers acknowledged"
     assert missing_one in verdict(run, kill)["failures"]
+
+
+def test_the_faults_server_binds_parameters_on_the_client_so_the_kill_can_see_which_slot_is_written():
+    """Bound by the server, PostgreSQL shows `$1` where the slot id was: no answer could be caught in flight
+    (make faults then killed no worker at all when the run ended within the 10 s it looks)."""
+    assert faults.faults_environment()["DATABASE_PREPARED_STATEMENTS"] == "off"
+    client_bound = 'INSERT INTO "quizzes_response" ("slot_id", "answer", "points") VALUES (4711, 1, 1.0)'
+    server_bound = 'INSERT INTO "quizzes_response" ("slot_id", "answer", "points") VALUES ($1, $2, $3)'
+    assert faults.ANSWER_WRITE.search(client_bound).group(1) == "4711"
+    assert faults.ANSWER_WRITE.search(server_bound) is None

@@ -299,12 +299,21 @@ def cookie(name: str, value: str) -> Cookie:
     )
 
 
-# Django binds parameters on the client, so PostgreSQL shows the slot id of an answer being written.
+# With parameters bound by the client (faults_environment), PostgreSQL shows the slot id of an answer being
+# written.
 ANSWER_WRITE = re.compile(r'INSERT INTO "quizzes_response" \("slot_id".*?VALUES \((\d+),', re.DOTALL)
 IN_FLIGHT_SQL = (
     "SELECT client_port, query FROM pg_stat_activity WHERE datname = %s AND xact_start IS NOT NULL"
     " AND state IN ('active', 'idle in transaction') AND query LIKE 'INSERT INTO \"quizzes_response\"%%'"
 )
+
+
+def faults_environment() -> dict[str, str]:
+    """The production profile, but with parameters bound by the client (DATABASE_PREPARED_STATEMENTS=off):
+    the kill finds the answer being written by its slot id in pg_stat_activity, which shows only `$1` for a
+    parameter bound by the server. Where parameters are bound changes nothing about what a commit or a lost
+    response does, which is what this run checks."""
+    return {**server_environment(DB_NAME, REDIS_URL), "DATABASE_PREPARED_STATEMENTS": "off"}
 
 
 def answer_in_flight(connection) -> tuple[int, int] | None:
@@ -593,7 +602,7 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = server_environment(DB_NAME, REDIS_URL)
+    env = faults_environment()
     os.environ.update(env)  # Django, set up in this process for the database, reads the same settings
 
     ensure_postgres()
